@@ -1,0 +1,5 @@
+import sys
+
+from artlab.cli import main
+
+sys.exit(main())

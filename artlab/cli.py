@@ -1,0 +1,62 @@
+"""`python -m artlab ...`: the course's tools from a terminal."""
+import argparse
+import random
+import sys
+
+from artlab import ArtlabError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong argument as one `error:` line, exit 2."""
+
+    def error(self, message):
+        print(f"error: {message} (see `python -m artlab {self.prog.split()[-1]} --help`)",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+def _melody(args):
+    from artlab import env, melody, music
+    env.quiet_tensorflow()
+    melody.check_settings(args.bars, args.temperature, args.beam)
+    primer, remarks = music.primer(args.primer)
+    for remark in remarks:
+        print(f"note: {remark}")
+    model = melody.load(args.bundle)
+    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    result = model.generate(primer, bars=args.bars, temperature=args.temperature,
+                            beam_size=args.beam, seed=seed)
+    primer_end = max(n.end_time for n in primer.notes)
+    stem = "melody-" + (args.primer if args.primer.replace("_", "").isalpha() else "primer")
+    paths = music.save(result, stem, args.out, highlight_after=primer_end)
+    print(f"{len(result.notes)} notes, {args.bars} bars after the primer, seed {seed}")
+    for kind, path in paths.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
+def build_parser():
+    parser = _Parser(prog="artlab", description="ML for Artists: make music and text.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    melody = commands.add_parser("melody", help="continue a melody with the course MelodyRNN")
+    melody.add_argument("--primer", default="twinkle",
+                        help="a built-in name (twinkle, ode_to_joy, arirang), a .mid file, "
+                             "or typed notes like 'C4 D4 E4 G4'")
+    melody.add_argument("--bars", type=int, default=8, help="bars to add (1-64)")
+    melody.add_argument("--temperature", type=float, default=1.0,
+                        help="above 0; lower is safer, higher is wilder")
+    melody.add_argument("--beam", type=int, default=1, help="beam search width (1-8)")
+    melody.add_argument("--bundle", default=None, help="a MelodyRNN .mag file")
+    melody.add_argument("--seed", type=int, default=None, help="same seed, same melody")
+    melody.add_argument("--out", default=None, help="folder for the files")
+    melody.set_defaults(run=_melody)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ArtlabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

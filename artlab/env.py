@@ -1,0 +1,156 @@
+"""Where the course runs, where its files live, and Magenta on today's TensorFlow."""
+import ctypes.util
+import importlib.util
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+from artlab import REPO_URL, ArtlabError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COLAB_CHECKOUT = Path("/content/ml-for-artists")
+
+# What Colab lacks for Magenta, as (module to import, pip requirement, install with deps?).
+# TensorFlow, tf-keras, tensorflow-probability, numpy and friends are Colab's own: never touched.
+COLAB_PACKAGES = [
+    ("note_seq", "note-seq==0.0.5", True),
+    ("tf_slim", "tf-slim==1.1.0", False),
+    ("magenta", "magenta==2.1.4", False),  # its own pins (TF 2.9) cannot install: no deps
+    ("fluidsynth", "pyfluidsynth==1.4.0", False),
+    ("pretty_midi", "pretty_midi==0.2.11", False),
+]
+
+_shims_applied = False
+
+
+def on_colab():
+    """True inside a Google Colab runtime."""
+    return "google.colab" in sys.modules or importlib.util.find_spec("google.colab") is not None
+
+
+def smoke_mode():
+    """True when ARTLAB_SMOKE=1: training is capped so the notebooks run in CI quickly."""
+    return os.environ.get("ARTLAB_SMOKE", "") == "1"
+
+
+def cap_for_smoke(value, smoke_value, what="training steps"):
+    """The value to use: `smoke_value` in smoke mode (and says so), else `value`."""
+    if smoke_mode() and value > smoke_value:
+        print(f"(smoke mode: {what} capped at {smoke_value} instead of {value})")
+        return smoke_value
+    return value
+
+
+def assets_dir():
+    """The folder of bundled models and data."""
+    folder = Path(os.environ.get("ARTLAB_ASSETS", REPO_ROOT / "assets"))
+    if not folder.is_dir():
+        raise ArtlabError(f"The course assets are missing ({folder}). Run the set-up cell "
+                          "again, or `make demo` in the course folder.")
+    return folder
+
+
+def output_dir():
+    """Where made things are saved: $ARTLAB_OUTPUT, /content/artlab_output on Colab,
+    else the course folder's output/."""
+    if os.environ.get("ARTLAB_OUTPUT"):
+        folder = Path(os.environ["ARTLAB_OUTPUT"])
+    elif on_colab():
+        folder = Path("/content/artlab_output")
+    else:
+        folder = REPO_ROOT / "output"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def has_libfluidsynth():
+    """True when the FluidSynth library that pyfluidsynth needs is installed."""
+    return ctypes.util.find_library("fluidsynth") is not None
+
+
+def plan_setup(colab, module_present, libfluidsynth_present, checkout_present):
+    """The commands set-up would run, as lists of arguments; empty when nothing is missing.
+
+    Only Colab installs anything; locally `make demo` did it all.
+    """
+    if not colab:
+        return []
+    commands = []
+    if not checkout_present:
+        commands.append(["git", "clone", "-q", "--depth", "1", REPO_URL, str(COLAB_CHECKOUT)])
+    if not libfluidsynth_present:
+        commands.append(["apt-get", "install", "-y", "-qq", "fluidsynth"])
+    with_deps = [req for module, req, deps in COLAB_PACKAGES if deps and not module_present(module)]
+    no_deps = [req for module, req, deps in COLAB_PACKAGES if not deps and not module_present(module)]
+    pip = [sys.executable, "-m", "pip", "install", "-q"]
+    if with_deps:
+        commands.append(pip + with_deps)
+    if no_deps:
+        commands.append(pip + ["--no-deps"] + no_deps)
+    return commands
+
+
+def _module_present(name):
+    return importlib.util.find_spec(name) is not None
+
+
+def setup():
+    """The notebooks' first cell: install what is missing (Colab only), quiet TensorFlow,
+    apply the Magenta shims. Safe to run again; prints one line."""
+    colab = on_colab()
+    commands = plan_setup(colab, _module_present, has_libfluidsynth(), COLAB_CHECKOUT.exists())
+    for command in commands:
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ArtlabError(f"Set-up could not run `{' '.join(command[:4])} ...`: "
+                              f"{(done.stderr or done.stdout).strip()[-300:]} "
+                              "Check the internet connection and run the cell again.")
+    if colab and str(COLAB_CHECKOUT) not in sys.path:
+        sys.path.insert(0, str(COLAB_CHECKOUT))
+    quiet_tensorflow()
+    audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else "simple synth"
+    where = "Colab" if colab else "this computer"
+    installed = f", installed {len(commands)} missing piece(s)" if commands else ""
+    smoke = ", smoke mode" if smoke_mode() else ""
+    print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")
+
+
+def quiet_tensorflow():
+    """Ask TensorFlow to use tf-keras for Magenta and to keep its log lines to itself.
+    Must run before TensorFlow is imported."""
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    warnings.filterwarnings("ignore", message=".*ffmpeg or avconv.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning, module="(tensorflow|magenta|tf_slim|keras).*")
+
+
+def load_magenta():
+    """Import TensorFlow for Magenta with the shims applied once. Returns `tf.compat.v1`."""
+    global _shims_applied
+    if not _shims_applied and "tensorflow" in sys.modules and \
+            os.environ.get("TF_USE_LEGACY_KERAS") != "1":
+        raise ArtlabError("TensorFlow was started before the course set-up. Restart the "
+                          "runtime (Runtime > Restart session) and run the set-up cell first.")
+    quiet_tensorflow()
+    import tensorflow as tf
+    from tensorflow.python.framework import indexed_slices, ops
+    if not hasattr(ops, "IndexedSlices"):  # tf-slim still looks for it where TF 2.x moved it from
+        ops.IndexedSlices = indexed_slices.IndexedSlices
+    if not _shims_applied:
+        tf.get_logger().setLevel(logging.ERROR)
+        import absl.logging
+        absl.logging.set_verbosity(absl.logging.ERROR)
+        _shims_applied = True
+    return tf.compat.v1
+
+
+def which_fluidsynth():
+    """Path of the fluidsynth command, or None."""
+    return shutil.which("fluidsynth")

@@ -1,0 +1,207 @@
+"""MelodyRNN bundles: load one, keep it warm, continue a primer.
+
+A .mag bundle stores a generation graph built for a fixed batch size (128 in Magenta's
+configs, even for one melody), which makes every step pad 127 dummy melodies. So we restore
+the bundle's weights into a graph built for the batch we ask for (beam size), as Magenta's
+own checkpoint path does, and keep one warm generator per batch size.
+"""
+import copy
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from artlab import ArtlabError, env, music
+
+COURSE_BUNDLE = "melody/course_attention_rnn.mag"
+MAX_BARS = 64
+MAX_BEAM = 8
+MAX_TEMPERATURE = 5.0
+
+_loaded = {}
+
+
+def course_bundle_path():
+    """Path of the course's own attention_rnn bundle."""
+    return env.assets_dir() / COURSE_BUNDLE
+
+
+def read_bundle(path):
+    """Parse a .mag file; a clear sentence if it is not a MelodyRNN bundle."""
+    env.load_magenta()
+    from magenta.models.melody_rnn import melody_rnn_model
+    from note_seq.protobuf import generator_pb2
+    path = Path(path)
+    if not path.is_file():
+        raise ArtlabError(f"There is no bundle at {path}: give the path of a .mag file.")
+    bundle = generator_pb2.GeneratorBundle()
+    try:
+        bundle.ParseFromString(path.read_bytes())
+    except Exception:  # protobuf's DecodeError
+        bundle = None
+    if bundle is None or not bundle.checkpoint_file or not bundle.generator_details.id:
+        raise ArtlabError(f"{path.name} is not a Magenta bundle (.mag): download it again, "
+                          "or use the course model by leaving the bundle out.")
+    if bundle.generator_details.id not in melody_rnn_model.default_configs:
+        raise ArtlabError(f"{path.name} holds a '{bundle.generator_details.id}' model, not a "
+                          f"MelodyRNN one ({', '.join(melody_rnn_model.default_configs)}).")
+    return bundle
+
+
+def bundle_hparams(bundle):
+    """The hparams written into a course bundle's description ('hparams: ...'), else ''."""
+    found = re.search(r"hparams:\s*(\S+)", bundle.bundle_details.description)
+    return found.group(1) if found else ""
+
+
+class MelodyModel:
+    """A MelodyRNN bundle kept warm: one TensorFlow session per batch size."""
+
+    def __init__(self, path):
+        from magenta.models.melody_rnn import melody_rnn_model
+        self.path = Path(path)
+        self.bundle = read_bundle(self.path)
+        self.config_id = self.bundle.generator_details.id
+        self.config = copy.deepcopy(melody_rnn_model.default_configs[self.config_id])
+        if bundle_hparams(self.bundle):
+            self.config.hparams.parse(bundle_hparams(self.bundle))
+        self._folder = tempfile.TemporaryDirectory(prefix="artlab-bundle-")
+        self._checkpoint = Path(self._folder.name) / "model.ckpt"
+        self._checkpoint.write_bytes(self.bundle.checkpoint_file[0])
+        self._generators = {}
+        self.description = self.bundle.bundle_details.description.split("\n")[0]
+
+    def generator(self, batch_size):
+        """A warm Magenta generator whose graph has this batch size."""
+        if batch_size not in self._generators:
+            from magenta.models.melody_rnn import melody_rnn_model, melody_rnn_sequence_generator
+            config = copy.deepcopy(self.config)
+            config.hparams.batch_size = batch_size
+            generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
+                model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
+                steps_per_quarter=config.steps_per_quarter, checkpoint=str(self._checkpoint))
+            try:
+                generator.initialize()
+            except Exception:  # weights do not fit our rebuilt graph: use the bundle's own graph
+                generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
+                    model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
+                    steps_per_quarter=config.steps_per_quarter, bundle=self.bundle)
+                generator.initialize()
+            self._generators[batch_size] = generator
+        return self._generators[batch_size]
+
+    def generate(self, primer, bars=8, temperature=1.0, beam_size=1, seed=None):
+        """Continue `primer` (a NoteSequence) by `bars` bars. Same seed, same melody."""
+        check_settings(bars, temperature, beam_size)
+        from note_seq.protobuf import generator_pb2
+        qpm = primer.tempos[0].qpm if primer.tempos else 120.0
+        ts = primer.time_signatures[0] if primer.time_signatures else None
+        quarters_per_bar = ts.numerator * 4.0 / ts.denominator if ts else 4.0
+        start = max([n.end_time for n in primer.notes] + [primer.total_time])
+        options = generator_pb2.GeneratorOptions()
+        options.args["temperature"].float_value = float(temperature)
+        options.args["beam_size"].int_value = int(beam_size)
+        options.args["branch_factor"].int_value = 1
+        options.generate_sections.add(
+            start_time=start, end_time=start + bars * quarters_per_bar * 60.0 / qpm)
+        if seed is not None:
+            np.random.seed(int(seed) % 2**32)
+        result = self.generator(int(beam_size)).generate(primer, options)
+        if ts:
+            del result.time_signatures[:]
+            result.time_signatures.add(numerator=ts.numerator, denominator=ts.denominator)
+        return result
+
+    def next_event_probabilities(self, primer, temperature=1.0):
+        """The model's probability for each possible event right after `primer`.
+        Returns (labels, probabilities)."""
+        import note_seq
+        generator = self.generator(1)
+        quantized = note_seq.quantize_note_sequence(primer, self.config.steps_per_quarter)
+        events = note_seq.Melody()
+        events.from_quantized_sequence(quantized, gap_bars=float("inf"),
+                                       ignore_polyphonic_notes=True)
+        events.set_length(quantized.total_quantized_steps - events.start_step)
+        shift = events.squash(self.config.min_note, self.config.max_note,
+                              self.config.transpose_to_key)
+        encoder = self.config.encoder_decoder
+        graph = generator._model._session.graph  # Magenta keeps its session private
+        softmax = generator._model._session.run(graph.get_collection("softmax")[0], {
+            graph.get_collection("inputs")[0]: encoder.get_inputs_batch([events], True),
+            graph.get_collection("temperature")[0]: temperature})
+        melody_classes = self.config.max_note - self.config.min_note + 2
+        labels = []
+        for index in range(encoder.num_classes):
+            if index >= melody_classes:
+                labels.append(f"repeat {index - melody_classes + 1} bar(s) back")
+                continue
+            event = encoder.class_index_to_event(index, events)
+            labels.append({-2: "hold", -1: "silence"}.get(event) or
+                          music.pitch_name(event - shift))
+        return labels, softmax[0][-1]
+
+    def close(self):
+        for generator in self._generators.values():
+            generator.close()
+        self._generators.clear()
+        self._folder.cleanup()
+
+
+def check_settings(bars, temperature, beam_size):
+    """Refuse settings a model cannot use, with the range that works."""
+    if not isinstance(bars, (int, np.integer)) or not 1 <= bars <= MAX_BARS:
+        raise ArtlabError(f"Bars must be a whole number from 1 to {MAX_BARS} (got {bars}).")
+    if not 0 < float(temperature) <= MAX_TEMPERATURE:
+        raise ArtlabError(f"Temperature must be above 0 and at most {MAX_TEMPERATURE:g} "
+                          f"(got {temperature}); 1.0 is the model's own taste.")
+    if not isinstance(beam_size, (int, np.integer)) or not 1 <= beam_size <= MAX_BEAM:
+        raise ArtlabError(f"Beam size must be a whole number from 1 to {MAX_BEAM} "
+                          f"(got {beam_size}).")
+
+
+def attention_config(batch_size=1, layers=(128, 128), attn_length=40):
+    """Magenta's attention_rnn config with our sizes (a copy; Magenta's stays as it is)."""
+    env.load_magenta()
+    from magenta.models.melody_rnn import melody_rnn_model
+    config = copy.deepcopy(melody_rnn_model.default_configs["attention_rnn"])
+    config.hparams.parse(hparams_text(batch_size, layers, attn_length))
+    return config
+
+
+def hparams_text(batch_size, layers, attn_length):
+    """The hparams string a course bundle carries in its description."""
+    return (f"batch_size={batch_size},rnn_layer_sizes=[{','.join(str(n) for n in layers)}],"
+            f"attn_length={attn_length}")
+
+
+def write_bundle(checkpoint, path, layers, attn_length, description):
+    """Save a trained attention_rnn checkpoint as a .mag bundle whose graph has batch size 1,
+    with the hparams written into its description so that `load` rebuilds it exactly."""
+    from magenta.models.melody_rnn import melody_rnn_model, melody_rnn_sequence_generator
+    config = attention_config(1, layers, attn_length)
+    generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
+        model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
+        steps_per_quarter=config.steps_per_quarter, checkpoint=str(checkpoint))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    generator.create_bundle_file(
+        str(path), f"{description}\nhparams: {hparams_text(1, layers, attn_length)}")
+    generator.close()
+    return Path(path)
+
+
+def load(path=None):
+    """The MelodyRNN model at `path` (default: the course bundle), loaded once and kept warm."""
+    path = Path(path) if path else course_bundle_path()
+    key = (str(path.resolve()), path.stat().st_mtime if path.is_file() else None)
+    if key not in _loaded:
+        _loaded[key] = MelodyModel(path)
+    return _loaded[key]
+
+
+def timed_generate(model, primer, **settings):
+    """generate() and the seconds it took."""
+    started = time.perf_counter()
+    result = model.generate(primer, **settings)
+    return result, time.perf_counter() - started

@@ -1,0 +1,274 @@
+"""Melodies in and out: MIDI files, typed notes, built-in primers, piano rolls, audio, saving."""
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from artlab import ArtlabError
+
+DEFAULT_QPM = 120.0
+MAX_PRIMER_BARS = 16
+SAMPLE_RATE = 22050
+
+# Built-in primers in typed-note form: NAME:BEATS, beats default to 1 (a quarter note).
+PRIMERS = {
+    "twinkle": "C4 C4 G4 G4 A4 A4 G4:2 F4 F4 E4 E4 D4 D4 C4:2",
+    "ode_to_joy": "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 E4:1.5 D4:0.5 D4:2",
+    "arirang": "G4:1.5 A4:0.5 G4 C5:1.5 D5:0.5 C5:0.5 D5:0.5 "
+               "E5:0.5 D5:0.5 C5:0.5 D5:0.5 C5:0.5 A4:0.5 G4 A4:0.5 G4:0.5 A4:0.5 C5:0.5",
+}
+PRIMER_TIME_SIGNATURES = {"arirang": (3, 4)}
+
+_NOTE = re.compile(r"^(?P<name>[A-Ga-g])(?P<accidental>#|b)?(?P<octave>-?\d)(?::(?P<beats>\d*\.?\d+))?$")
+_REST = re.compile(r"^(?:r|rest|-)(?::(?P<beats>\d*\.?\d+))?$", re.IGNORECASE)
+_STEPS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+
+
+def _new_sequence(qpm=DEFAULT_QPM, time_signature=(4, 4)):
+    from note_seq.protobuf import music_pb2
+    seq = music_pb2.NoteSequence(ticks_per_quarter=220)
+    seq.tempos.add(qpm=qpm)
+    seq.time_signatures.add(numerator=time_signature[0], denominator=time_signature[1])
+    return seq
+
+
+def pitch_name(pitch):
+    """MIDI pitch number to a name like C4 (middle C is 60)."""
+    return f"{_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def typed_notes(text, qpm=DEFAULT_QPM, time_signature=(4, 4)):
+    """Notes typed as text ("C4 D4 E4:2 r G4") to a NoteSequence; a :number is beats."""
+    seq = _new_sequence(qpm, time_signature)
+    beat = 60.0 / qpm
+    time = 0.0
+    for token in text.replace(",", " ").split():
+        rest, note = _REST.match(token), _NOTE.match(token)
+        match = rest or note
+        if not match:
+            raise ArtlabError(f"I could not read '{token}' as a note: write notes like C4, F#4 "
+                              "or Bb3, with a length in beats if you like (C4:2), and r for a rest.")
+        beats = float(match.group("beats") or 1)
+        if beats <= 0 or beats > 16:
+            raise ArtlabError(f"'{token}' lasts {beats:g} beats: use a length between 0.25 and 16.")
+        if note:
+            pitch = (int(note.group("octave")) + 1) * 12 + _STEPS[note.group("name").upper()]
+            pitch += {"#": 1, "b": -1}.get(note.group("accidental"), 0)
+            if not 0 <= pitch <= 127:
+                raise ArtlabError(f"'{token}' is outside the MIDI range (C-1 to G9).")
+            seq.notes.add(pitch=pitch, velocity=90, start_time=time,
+                          end_time=time + beats * beat, instrument=0, program=0)
+        time += beats * beat
+    if not seq.notes:
+        raise ArtlabError("There are no notes to play: type some, like 'C4 D4 E4 G4'.")
+    seq.total_time = time
+    return seq
+
+
+def read_midi(source):
+    """A MIDI file (a path, or the bytes of an upload) to a NoteSequence."""
+    import note_seq
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ArtlabError(f"There is no file at {path}: check the name and folder.")
+        data = path.read_bytes()
+        name = path.name
+    else:
+        data, name = bytes(source), "the uploaded file"
+    if not data:
+        raise ArtlabError(f"{name} is empty (0 bytes): if it came from an upload, try uploading "
+                          "it again, or give its path.")
+    try:
+        seq = note_seq.midi_to_note_sequence(data)
+    except Exception as error:  # mido/pretty_midi raise many types for broken files
+        raise ArtlabError(f"{name} is not a MIDI file I can read ({type(error).__name__}): "
+                          "export it again as a standard .mid file.") from None
+    if not seq.notes:
+        raise ArtlabError(f"{name} has no notes in it: choose a MIDI file with a melody.")
+    return seq
+
+
+def to_melody(seq, max_bars=MAX_PRIMER_BARS):
+    """One melodic line from any NoteSequence: drums dropped, chords and parts reduced to
+    their top line, one tempo, at most `max_bars`. Returns (sequence, remarks for the artist)."""
+    remarks = []
+    pitched = [n for n in seq.notes if not n.is_drum]
+    if not pitched:
+        raise ArtlabError("This file has only drums: a melody model needs pitched notes. "
+                          "Choose a file with a melody, or type notes like 'C4 D4 E4'.")
+    if len(pitched) < len(seq.notes):
+        remarks.append("Drum notes were left out.")
+    qpm = seq.tempos[0].qpm if seq.tempos else DEFAULT_QPM
+    ts = (seq.time_signatures[0].numerator, seq.time_signatures[0].denominator) \
+        if seq.time_signatures else (4, 4)
+    if ts[0] <= 0 or ts[1] <= 0:
+        ts = (4, 4)
+    bar_seconds = ts[0] * (4.0 / ts[1]) * 60.0 / qpm
+    limit = max_bars * bar_seconds
+    by_onset = {}
+    for note in sorted(pitched, key=lambda n: (round(n.start_time, 4), -n.pitch)):
+        by_onset.setdefault(round(note.start_time, 4), note)  # highest note at each onset
+    top = [by_onset[t] for t in sorted(by_onset)]
+    if len(top) < len(pitched) or _overlaps(top):
+        remarks.append("The file plays several notes at once; I used its top line as the melody.")
+    out = _new_sequence(qpm, ts)
+    for i, note in enumerate(top):
+        if note.start_time >= limit:
+            remarks.append(f"The file is long; I used its first {max_bars} bars.")
+            break
+        end = min(note.end_time, top[i + 1].start_time) if i + 1 < len(top) else note.end_time
+        out.notes.add(pitch=note.pitch, velocity=note.velocity or 90, start_time=note.start_time,
+                      end_time=min(end, limit), instrument=0, program=0)
+    out.total_time = max(n.end_time for n in out.notes)
+    if len(seq.tempos) > 1:
+        remarks.append(f"The file changes tempo; I kept its first tempo ({qpm:.0f} beats a minute).")
+    return out, remarks
+
+
+def _overlaps(notes):
+    return any(b.start_time < a.end_time - 1e-3 for a, b in zip(notes, notes[1:]))
+
+
+def primer(spec, qpm=DEFAULT_QPM):
+    """A primer from a built-in name, a .mid path, uploaded bytes or typed notes.
+    Returns (melody NoteSequence, remarks)."""
+    if isinstance(spec, (bytes, bytearray, memoryview)):
+        return to_melody(read_midi(spec))
+    text = str(spec).strip()
+    key = text.lower().replace(" ", "_").replace("-", "_")
+    if key in PRIMERS:
+        return typed_notes(PRIMERS[key], qpm, PRIMER_TIME_SIGNATURES.get(key, (4, 4))), []
+    if text.lower().endswith((".mid", ".midi")) or Path(text).is_file():
+        return to_melody(read_midi(text))
+    if all(_NOTE.match(t) or _REST.match(t) for t in text.replace(",", " ").split()) and text:
+        return typed_notes(text, qpm), []
+    raise ArtlabError(f"'{text}' is not a primer I know. Use one of {', '.join(PRIMERS)}, "
+                      "a .mid file, or notes like 'C4 D4 E4 G4'.")
+
+
+def piano_roll(seq, highlight_after=None, title=None, ax=None):
+    """A piano-roll picture of a NoteSequence; notes from `highlight_after` seconds are coloured."""
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3))
+    for note in seq.notes:
+        new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
+        ax.broken_barh([(note.start_time, note.end_time - note.start_time)], (note.pitch - 0.4, 0.8),
+                       facecolors="tab:orange" if new else "tab:blue")
+    if highlight_after is not None:
+        ax.axvline(highlight_after, color="grey", linestyle="--", linewidth=1)
+    pitches = [n.pitch for n in seq.notes] or [60]
+    low, high = min(pitches) - 2, max(pitches) + 2
+    ticks = [p for p in range(low, high + 1) if p % 12 in (0, 7)]
+    ax.set_yticks(ticks, [pitch_name(p) for p in ticks])
+    ax.set_ylim(low, high)
+    ax.set_xlim(0, max(seq.total_time, 0.1))
+    ax.set_xlabel("seconds")
+    if title:
+        ax.set_title(title)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def synthesize(seq, rate=SAMPLE_RATE):
+    """Audio samples of a NoteSequence and how they were made ("FluidSynth" or "simple synth")."""
+    import note_seq
+    midi = note_seq.note_sequence_to_pretty_midi(seq)
+    try:
+        from artlab import env
+        if env.has_libfluidsynth():
+            audio = midi.fluidsynth(fs=rate)  # uses the SoundFont pretty_midi ships
+            if audio.size and np.abs(audio).max() > 0:
+                return (audio / np.abs(audio).max() * 0.9).astype(np.float32), "FluidSynth"
+    except (ImportError, OSError, AttributeError):
+        pass  # pyfluidsynth or its library missing: the simple synth still works
+    audio = midi.synthesize(fs=rate)
+    peak = np.abs(audio).max() if audio.size else 0
+    return (audio / peak * 0.9 if peak else audio).astype(np.float32), "simple synth"
+
+
+def play(seq):
+    """An audio player for the notebook."""
+    from IPython.display import Audio
+    audio, _ = synthesize(seq)
+    return Audio(audio, rate=SAMPLE_RATE)
+
+
+def show(seq, primer=None, title=None):
+    """Show a piano roll and an audio player in the notebook; `primer` notes are blue."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    start = max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
+    figure = piano_roll(seq, highlight_after=start, title=title)
+    display(figure, play(seq))
+    plt.close(figure)
+
+
+def wav_bytes(audio, rate=SAMPLE_RATE):
+    """Float samples to 16-bit WAV file bytes."""
+    from scipy.io import wavfile
+    buffer = io.BytesIO()
+    wavfile.write(buffer, rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
+    return buffer.getvalue()
+
+
+def _claim(folder, stem, suffixes):
+    """Paths stem-N.suffix that do not exist yet for any suffix; N grows, nothing is overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w\-]+", "_", stem).strip("_") or "melody"
+    n = 1
+    while True:
+        paths = {s: folder / f"{safe}-{n:03d}.{s}" for s in suffixes}
+        if not any(p.exists() for p in paths.values()):
+            try:
+                for p in paths.values():
+                    p.touch(exist_ok=False)  # claim all, so a parallel save picks another N
+                return paths
+            except FileExistsError:
+                pass
+        n += 1
+
+
+def save(seq, stem="melody", folder=None, highlight_after=None):
+    """Save a NoteSequence as .mid, .wav and .png under new names. Returns {suffix: path}."""
+    import matplotlib.pyplot as plt
+    import note_seq
+    from artlab import env
+    paths = _claim(Path(folder) if folder else env.output_dir(), stem, ("mid", "wav", "png"))
+    note_seq.sequence_proto_to_midi_file(seq, str(paths["mid"]))
+    audio, _ = synthesize(seq)
+    paths["wav"].write_bytes(wav_bytes(audio))
+    figure = piano_roll(seq, highlight_after=highlight_after, title=paths["mid"].stem)
+    figure.savefig(paths["png"], dpi=100)
+    plt.close(figure)
+    return paths
+
+
+FOLK_MELODIES = "folk_melodies/folk_melodies_v1.jsonl.gz"
+
+
+def folk_tunes(split=None):
+    """The course's folk-tune set (music21's public-domain corpus), optionally one split
+    ("train", "eval" or "test"). Each tune is a dict with id, title, key, notes..."""
+    import gzip
+    import json
+    from artlab import env
+    with gzip.open(env.assets_dir() / FOLK_MELODIES, "rt", encoding="utf-8") as f:
+        tunes = [json.loads(line) for line in f]
+    return [t for t in tunes if split is None or t["split"] == split]
+
+
+def tune_to_sequence(tune, qpm=DEFAULT_QPM):
+    """A folk tune's [pitch, start, length] notes (in beats) to a NoteSequence."""
+    numerator, denominator = (int(x) for x in tune.get("time_signature", "4/4").split("/"))
+    seq = _new_sequence(qpm, (numerator, denominator))
+    beat = 60.0 / qpm
+    for pitch, start, length in tune["notes"]:
+        seq.notes.add(pitch=int(pitch), velocity=90, start_time=start * beat,
+                      end_time=(start + length) * beat, instrument=0, program=0)
+    seq.total_time = max(n.end_time for n in seq.notes) if seq.notes else 0.0
+    seq.id = tune.get("id", "")
+    return seq

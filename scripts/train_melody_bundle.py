@@ -1,0 +1,118 @@
+"""Train the course's attention_rnn MelodyRNN with Magenta's own pipeline and trainer,
+evaluate it on the held-out split, and write the bundle plus its provenance to assets/.
+
+Rebuild the shipped bundle (the command recorded in assets/melody/course_attention_rnn.json):
+    python scripts/prepare_folk_melodies.py
+    python scripts/train_melody_bundle.py --steps 1500 --batch-size 64 --layers 128,128
+Training resumes from --work if it holds checkpoints, so a longer run can continue a shorter one.
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from artlab import env, melody, music  # noqa: E402
+
+
+def make_examples(config, tunes, folder):
+    """Magenta's melody pipeline over the tunes: TFRecord of SequenceExamples and its stats."""
+    from magenta.models.melody_rnn import melody_rnn_pipeline
+    from magenta.pipelines import pipeline
+    folder.mkdir(parents=True, exist_ok=True)
+    records = folder / "training_melodies.tfrecord"
+    if not records.exists():
+        pipe = melody_rnn_pipeline.get_pipeline(config, transposition_range=(0,), eval_ratio=0.0)
+        pipeline.run_pipeline_serial(pipe, (music.tune_to_sequence(t) for t in tunes), str(folder))
+    tf = env.load_magenta()
+    count = sum(1 for _ in tf.io.tf_record_iterator(str(records)))
+    return records, count
+
+
+def evaluate(config, records, count, checkpoint):
+    """Mean per-event loss (nats) and next-event accuracy of a checkpoint over about one pass."""
+    tf = env.load_magenta()
+    from magenta.models.shared import events_rnn_graph
+    batches = max(1, count // config.hparams.batch_size)
+    with tf.Graph().as_default():
+        events_rnn_graph.get_build_graph_fn("eval", config, [str(records)])()
+        loss = tf.get_collection("loss")[0]
+        accuracy = tf.get_collection("metrics/accuracy")[0]
+        eval_ops = tf.get_collection("eval_ops")
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            saver.restore(sess, checkpoint)
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            for _ in range(batches):
+                sess.run(eval_ops)
+            result = sess.run({"loss": loss, "accuracy": accuracy})
+            coord.request_stop()
+            coord.join(threads, stop_grace_period_secs=5)
+    return {k: round(float(v), 4) for k, v in result.items()} | {"sequences": batches *
+                                                                config.hparams.batch_size}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--layers", default="128,128")
+    parser.add_argument("--attn-length", type=int, default=40)
+    parser.add_argument("--work", default="/tmp/artlab_melody_train")
+    parser.add_argument("--out", default="assets/melody/course_attention_rnn.mag")
+    args = parser.parse_args()
+
+    tf = env.load_magenta()
+    from magenta.models.shared import events_rnn_graph, events_rnn_train
+    work = Path(args.work)
+    layers = [int(n) for n in args.layers.split(",")]
+    config = melody.attention_config(args.batch_size, layers, args.attn_length)
+    train_records, train_count = make_examples(config, music.folk_tunes("train"), work / "train")
+    eval_records, eval_count = make_examples(config, music.folk_tunes("eval"), work / "eval")
+    print(f"{train_count} training and {eval_count} eval melodies", flush=True)
+
+    tf.logging.set_verbosity(tf.logging.INFO)
+    started = time.time()
+    events_rnn_train.run_training(
+        events_rnn_graph.get_build_graph_fn("train", config, [str(train_records)]),
+        str(work / "train_dir"), num_training_steps=args.steps, summary_frequency=25,
+        save_checkpoint_secs=300, checkpoints_to_keep=3)
+    train_seconds = time.time() - started
+    tf.logging.set_verbosity(tf.logging.ERROR)
+    checkpoint = tf.train.latest_checkpoint(str(work / "train_dir"))
+    metrics = {"train": evaluate(config, train_records, min(train_count, 1280), checkpoint),
+               "eval": evaluate(config, eval_records, eval_count, checkpoint)}
+    print(json.dumps(metrics), flush=True)
+
+    out = melody.write_bundle(
+        checkpoint, args.out, layers, args.attn_length, "ML for Artists course attention_rnn, "
+        "trained on public-domain folk tunes (music21 corpus).")
+    summary = json.loads((env.assets_dir() / "folk_melodies" / "summary.json").read_text())
+    provenance = {
+        "bundle": out.name, "model": "attention_rnn (Magenta 2.1.4)",
+        "data": {"source": "music21 corpus: Essen Folksong, O'Neill's 1850, Ryan's Mammoth "
+                           "(public domain)", "file": music.FOLK_MELODIES,
+                 "sha256": summary["sha256"], "split": "md5(tune id) mod 100: train <80, "
+                 "eval 80-89, test 90-99", "train_melodies": train_count,
+                 "eval_melodies": eval_count},
+        "pipeline": "magenta melody_rnn_pipeline (quantize 4 steps/quarter, melodies of 7+ "
+                    "bars, up to 512 steps, squashed to MIDI 48-84, transposed to C)",
+        "hparams": config.hparams.values(),
+        "bundle_graph_batch_size": 1, "steps": args.steps,
+        "train_seconds_this_run": round(train_seconds),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "metrics": metrics, "metrics_note": "mean cross-entropy per melody event (nats) and "
+        "next-event accuracy; train over its first 1280 melodies, eval over the eval split",
+        "command": "python scripts/train_melody_bundle.py " + " ".join(sys.argv[1:]),
+    }
+    out.with_suffix(".json").write_text(json.dumps(provenance, indent=2) + "\n")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KB) and its provenance", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+import subprocess
+import sys
+
+from artlab import env
+
+
+def _present(*modules):
+    return lambda name: name in modules
+
+
+def test_nothing_is_installed_locally():
+    assert env.plan_setup(False, _present(), False, False) == []
+
+
+def test_colab_with_everything_present_installs_nothing():
+    everything = _present(*(module for module, _, _ in env.COLAB_PACKAGES))
+    assert env.plan_setup(True, everything, True, True) == []
+
+
+def test_fresh_colab_gets_the_course_fluidsynth_and_magenta_without_its_pins():
+    commands = env.plan_setup(True, _present("pretty_midi"), False, False)
+    flat = [" ".join(c) for c in commands]
+    assert flat[0].startswith("git clone") and env.REPO_URL in flat[0]
+    assert any("apt-get install" in c and "fluidsynth" in c for c in flat)
+    no_deps = next(c for c in flat if "--no-deps" in c)
+    assert "magenta==2.1.4" in no_deps and "tf-slim==1.1.0" in no_deps
+    assert any("note-seq==0.0.5" in c and "--no-deps" not in c for c in flat)
+    assert not any("pretty_midi" in c for c in flat)
+    assert not any("tensorflow" in c or "numpy" in c for c in flat)
+
+
+def test_smoke_mode_caps_and_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("ARTLAB_SMOKE", "1")
+    assert env.cap_for_smoke(500, 5) == 5
+    assert "smoke mode" in capsys.readouterr().out
+    monkeypatch.setenv("ARTLAB_SMOKE", "0")
+    assert env.cap_for_smoke(500, 5) == 500
+
+
+def test_output_folder_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARTLAB_OUTPUT", str(tmp_path / "made"))
+    assert env.output_dir() == tmp_path / "made" and (tmp_path / "made").is_dir()
+
+
+def test_magenta_and_keras_3_live_in_one_process_quietly():
+    code = ("from artlab import env; env.setup(); tf = env.load_magenta()\n"
+            "from magenta.models.melody_rnn import melody_rnn_sequence_generator\n"
+            "import keras; assert keras.__version__.startswith('3'), keras.__version__\n"
+            "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n"
+            "assert model.predict(__import__('numpy').ones((1, 4)), verbose=0).shape == (1, 2)\n"
+            "import tensorflow; assert 'tf_keras' in tensorflow.keras.__name__\n"
+            "print('both')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "both"
+    noisy = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(noisy) <= 2, noisy  # TensorFlow's native start-up lines at most, no warning wall
