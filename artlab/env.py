@@ -1,9 +1,9 @@
 """Where the course runs, where its files live, and Magenta on today's TensorFlow."""
+import contextlib
 import ctypes.util
 import importlib.util
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -128,7 +128,8 @@ def quiet_tensorflow():
     warnings.filterwarnings("ignore", message=".*ffmpeg or avconv.*")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
-    warnings.filterwarnings("ignore", category=UserWarning, module="(tensorflow|magenta|tf_slim|keras).*")
+    warnings.filterwarnings("ignore", category=UserWarning,
+                            module="(tensorflow|magenta|tf_slim|keras).*")
 
 
 def load_magenta():
@@ -151,6 +152,16 @@ def load_magenta():
     return tf.compat.v1
 
 
-def which_fluidsynth():
-    """Path of the fluidsynth command, or None."""
-    return shutil.which("fluidsynth")
+@contextlib.contextmanager
+def native_logs_hidden():
+    """Hide the C++ start-up lines TensorFlow writes straight to stderr (they ignore
+    TF_CPP_MIN_LOG_LEVEL); Python errors still surface as exceptions."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)

@@ -108,7 +108,8 @@ class MelodyModel:
             start_time=start, end_time=start + bars * quarters_per_bar * 60.0 / qpm)
         if seed is not None:
             np.random.seed(int(seed) % 2**32)
-        result = self.generator(int(beam_size)).generate(primer, options)
+        with env.native_logs_hidden():
+            result = self.generator(int(beam_size)).generate(primer, options)
         if ts:
             del result.time_signatures[:]
             result.time_signatures.add(numerator=ts.numerator, denominator=ts.denominator)
@@ -118,7 +119,8 @@ class MelodyModel:
         """The model's probability for each possible event right after `primer`.
         Returns (labels, probabilities)."""
         import note_seq
-        generator = self.generator(1)
+        with env.native_logs_hidden():
+            generator = self.generator(1)
         quantized = note_seq.quantize_note_sequence(primer, self.config.steps_per_quarter)
         events = note_seq.Melody()
         events.from_quantized_sequence(quantized, gap_bars=float("inf"),
@@ -135,7 +137,7 @@ class MelodyModel:
         labels = []
         for index in range(encoder.num_classes):
             if index >= melody_classes:
-                labels.append(f"repeat {index - melody_classes + 1} bar(s) back")
+                labels.append(f"repeat bar -{index - melody_classes + 1}")
                 continue
             event = encoder.class_index_to_event(index, events)
             labels.append({-2: "hold", -1: "silence"}.get(event) or
