@@ -22,6 +22,8 @@ COLAB_PACKAGES = [
     ("magenta", "magenta==2.1.4", False),  # its own pins (TF 2.9) cannot install: no deps
     ("fluidsynth", "pyfluidsynth==1.4.0", False),
     ("pretty_midi", "pretty_midi==0.2.11", False),
+    ("tensorflow_probability", "tensorflow-probability==0.25.0", False),
+    ("audioop", "audioop-lts==0.2.2", False),  # Python 3.13 dropped audioop; pydub needs it
 ]
 
 _shims_applied = False
