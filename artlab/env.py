@@ -21,7 +21,7 @@ COLAB_PACKAGES = [
     ("tf_slim", "tf-slim==1.1.0", False),
     ("magenta", "magenta==2.1.4", False),  # its own pins (TF 2.9) cannot install: no deps
     ("fluidsynth", "pyfluidsynth==1.4.0", False),
-    ("pretty_midi", "pretty_midi==0.2.11", False),
+    ("pretty_midi", "pretty_midi==0.2.11.post0", True),
     ("tensorflow_probability", "tensorflow-probability==0.25.0", False),
     ("audioop", "audioop-lts==0.2.2", False),  # Python 3.13 dropped audioop; pydub needs it
 ]
@@ -104,7 +104,9 @@ def setup():
     """The notebooks' first cell: install what is missing (Colab only), quiet TensorFlow,
     apply the Magenta shims. Safe to run again; prints one line."""
     colab = on_colab()
-    commands = plan_setup(colab, _module_present, has_libfluidsynth(), COLAB_CHECKOUT.exists())
+    _present_at_start = {module for module, _, _ in COLAB_PACKAGES if _module_present(module)}
+    commands = plan_setup(colab, _present_at_start.__contains__, has_libfluidsynth(),
+                          COLAB_CHECKOUT.exists())
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
@@ -116,7 +118,8 @@ def setup():
     quiet_tensorflow()
     audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else "simple synth"
     where = "Colab" if colab else "this computer"
-    installed = f", installed {len(commands)} missing piece(s)" if commands else ""
+    missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in _present_at_start]
+    installed = f", installed {', '.join(missing)}" if missing else ""
     smoke = ", smoke mode" if smoke_mode() else ""
     print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")
 
