@@ -35,6 +35,23 @@ def _melody(args):
     return 0
 
 
+def _tokens(args):
+    from artlab import env, music, tokens
+    env.quiet_tensorflow()
+    seq, remarks = music.primer(args.source)
+    for remark in remarks:
+        print(f"note: {remark}")
+    if args.scheme == "melody":
+        events = tokens.melody_events(seq)
+        print(" ".join(tokens.event_name(e) for e in events))
+        print(f"{len(events)} melody events (one per sixteenth note)")
+    else:
+        remi = tokens.remi_tokens(seq)
+        print(" ".join(remi))
+        print(f"{len(remi)} REMI tokens, vocabulary of {len(tokens.remi_tokenizer())}")
+    return 0
+
+
 def build_parser():
     parser = _Parser(prog="artlab", description="ML for Artists: make music and text.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -50,6 +67,11 @@ def build_parser():
     melody.add_argument("--seed", type=int, default=None, help="same seed, same melody")
     melody.add_argument("--out", default=None, help="folder for the files")
     melody.set_defaults(run=_melody)
+    tokens = commands.add_parser("tokens", help="show a melody as the tokens a model reads")
+    tokens.add_argument("source", help="a .mid file, a built-in primer or typed notes")
+    tokens.add_argument("--scheme", choices=["melody", "remi"], default="melody",
+                        help="Magenta melody events or REMI tokens (miditok)")
+    tokens.set_defaults(run=_tokens)
     return parser
 
 
