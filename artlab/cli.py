@@ -2,6 +2,7 @@
 import argparse
 import random
 import sys
+from pathlib import Path
 
 from artlab import ArtlabError
 
@@ -27,7 +28,8 @@ def _melody(args):
     result = model.generate(primer, bars=args.bars, temperature=args.temperature,
                             beam_size=args.beam, seed=seed)
     primer_end = max(n.end_time for n in primer.notes)
-    stem = "melody-" + (args.primer if args.primer.replace("_", "").isalpha() else "primer")
+    name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
+    stem = "melody-" + (name if name.replace("_", "").replace("-", "").isalnum() else "primer")
     paths = music.save(result, stem, args.out, highlight_after=primer_end)
     print(f"{len(result.notes)} notes, {args.bars} bars after the primer, seed {seed}")
     for kind, path in paths.items():

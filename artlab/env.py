@@ -14,8 +14,8 @@ from artlab import REPO_URL, ArtlabError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLAB_CHECKOUT = Path("/content/ml-for-artists")
 
-# What Colab lacks for Magenta, as (module to import, pip requirement, install with deps?).
-# TensorFlow, tf-keras, tensorflow-probability, numpy and friends are Colab's own: never touched.
+# What Colab may lack for Magenta, as (module to import, pip requirement, install with deps?);
+# each is installed only when missing. TensorFlow, tf-keras and numpy are Colab's: never touched.
 COLAB_PACKAGES = [
     ("note_seq", "note-seq==0.0.5", True),
     ("tf_slim", "tf-slim==1.1.0", False),
@@ -31,7 +31,7 @@ _shims_applied = False
 
 def on_colab():
     """True inside a Google Colab runtime."""
-    return "google.colab" in sys.modules or importlib.util.find_spec("google.colab") is not None
+    return "google.colab" in sys.modules or _module_present("google.colab")
 
 
 def smoke_mode():
@@ -97,15 +97,18 @@ def plan_setup(colab, module_present, libfluidsynth_present, checkout_present):
 
 
 def _module_present(name):
-    return importlib.util.find_spec(name) is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # its parent package (e.g. `google`) is missing
+        return False
 
 
 def setup():
     """The notebooks' first cell: install what is missing (Colab only), quiet TensorFlow,
     apply the Magenta shims. Safe to run again; prints one line."""
     colab = on_colab()
-    _present_at_start = {module for module, _, _ in COLAB_PACKAGES if _module_present(module)}
-    commands = plan_setup(colab, _present_at_start.__contains__, has_libfluidsynth(),
+    present = {module for module, _, _ in COLAB_PACKAGES if _module_present(module)}
+    commands = plan_setup(colab, present.__contains__, has_libfluidsynth(),
                           COLAB_CHECKOUT.exists())
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True)
@@ -113,12 +116,14 @@ def setup():
             raise ArtlabError(f"Set-up could not run `{' '.join(command[:4])} ...`: "
                               f"{(done.stderr or done.stdout).strip()[-300:]} "
                               "Check the internet connection and run the cell again.")
+    if commands:
+        importlib.invalidate_caches()  # so this session can import what was just installed
     if colab and str(COLAB_CHECKOUT) not in sys.path:
         sys.path.insert(0, str(COLAB_CHECKOUT))
     quiet_tensorflow()
     audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else "simple synth"
     where = "Colab" if colab else "this computer"
-    missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in _present_at_start]
+    missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in present]
     installed = f", installed {', '.join(missing)}" if missing else ""
     smoke = ", smoke mode" if smoke_mode() else ""
     print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")

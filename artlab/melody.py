@@ -8,7 +8,6 @@ own checkpoint path does, and keep one warm generator per batch size.
 import copy
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ def read_bundle(path):
     """Parse a .mag file; a clear sentence if it is not a MelodyRNN bundle."""
     env.load_magenta()
     from magenta.models.melody_rnn import melody_rnn_model
+    from google.protobuf.message import DecodeError
     from note_seq.protobuf import generator_pb2
     path = Path(path)
     if not path.is_file():
@@ -39,7 +39,7 @@ def read_bundle(path):
     bundle = generator_pb2.GeneratorBundle()
     try:
         bundle.ParseFromString(path.read_bytes())
-    except Exception:  # protobuf's DecodeError
+    except DecodeError:
         bundle = None
     if bundle is None or not bundle.checkpoint_file or not bundle.generator_details.id:
         raise ArtlabError(f"{path.name} is not a Magenta bundle (.mag): download it again, "
@@ -201,9 +201,3 @@ def load(path=None):
         _loaded[key] = MelodyModel(path)
     return _loaded[key]
 
-
-def timed_generate(model, primer, **settings):
-    """generate() and the seconds it took."""
-    started = time.perf_counter()
-    result = model.generate(primer, **settings)
-    return result, time.perf_counter() - started
