@@ -121,12 +121,36 @@ def setup():
     if colab and str(COLAB_CHECKOUT) not in sys.path:
         sys.path.insert(0, str(COLAB_CHECKOUT))
     quiet_tensorflow()
+    show_errors_as_sentences()
     audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else "simple synth"
     where = "Colab" if colab else "this computer"
     missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in present]
     installed = f", installed {', '.join(missing)}" if missing else ""
     smoke = ", smoke mode" if smoke_mode() else ""
     print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")
+
+
+def show_errors_as_sentences():
+    """In a notebook, an ArtlabError (a problem the artist can fix) prints its sentence
+    instead of a traceback, in cells and in slider callbacks alike."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell.showtraceback, "artlab", False):
+        return
+    original = shell.showtraceback
+
+    def showtraceback(exc_tuple=None, *args, **kwargs):
+        problem = (exc_tuple or sys.exc_info())[1]
+        if isinstance(problem, ArtlabError):
+            print(f"⚠ {problem}", file=sys.stderr)
+        else:
+            original(exc_tuple, *args, **kwargs)
+
+    showtraceback.artlab = True
+    shell.showtraceback = showtraceback
 
 
 def quiet_tensorflow():

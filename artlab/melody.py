@@ -56,6 +56,12 @@ def bundle_hparams(bundle):
     return found.group(1) if found else ""
 
 
+def bundle_keeps_key(bundle):
+    """True when the bundle was trained on melodies in every key (transposition augmentation),
+    so a primer is not moved to C before the model continues it."""
+    return "transpose_to_key: none" in bundle.bundle_details.description
+
+
 class MelodyModel:
     """A MelodyRNN bundle kept warm: one TensorFlow session per batch size."""
 
@@ -67,6 +73,8 @@ class MelodyModel:
         self.config = copy.deepcopy(melody_rnn_model.default_configs[self.config_id])
         if bundle_hparams(self.bundle):
             self.config.hparams.parse(bundle_hparams(self.bundle))
+        if bundle_keeps_key(self.bundle):
+            self.config.transpose_to_key = None
         self._folder = tempfile.TemporaryDirectory(prefix="artlab-bundle-")
         self._checkpoint = Path(self._folder.name) / "model.ckpt"
         self._checkpoint.write_bytes(self.bundle.checkpoint_file[0])
@@ -163,12 +171,15 @@ def check_settings(bars, temperature, beam_size):
                           f"(got {beam_size}).")
 
 
-def attention_config(batch_size=1, layers=(128, 128), attn_length=40):
-    """Magenta's attention_rnn config with our sizes (a copy; Magenta's stays as it is)."""
+def attention_config(batch_size=1, layers=(128, 128), attn_length=40, keep_key=False):
+    """Magenta's attention_rnn config with our sizes (a copy; Magenta's stays as it is).
+    keep_key: melodies stay in their own key instead of being moved to C."""
     env.load_magenta()
     from magenta.models.melody_rnn import melody_rnn_model
     config = copy.deepcopy(melody_rnn_model.default_configs["attention_rnn"])
     config.hparams.parse(hparams_text(batch_size, layers, attn_length))
+    if keep_key:
+        config.transpose_to_key = None
     return config
 
 
@@ -178,11 +189,13 @@ def hparams_text(batch_size, layers, attn_length):
             f"attn_length={attn_length}")
 
 
-def write_bundle(checkpoint, path, layers, attn_length, description):
+def write_bundle(checkpoint, path, layers, attn_length, description, keep_key=False):
     """Save a trained attention_rnn checkpoint as a .mag bundle whose graph has batch size 1,
     with the hparams written into its description so that `load` rebuilds it exactly."""
     from magenta.models.melody_rnn import melody_rnn_model, melody_rnn_sequence_generator
-    config = attention_config(1, layers, attn_length)
+    config = attention_config(1, layers, attn_length, keep_key)
+    if keep_key:
+        description += "\ntranspose_to_key: none"
     generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
         model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
         steps_per_quarter=config.steps_per_quarter, checkpoint=str(checkpoint))

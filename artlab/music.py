@@ -149,6 +149,22 @@ def primer(spec, qpm=DEFAULT_QPM):
                       "a .mid file, or notes like 'C4 D4 E4 G4'.")
 
 
+def uploaded_primer(upload_value, fallback):
+    """The melody of the first file in a FileUpload box, else the `fallback` primer.
+    A file that is not usable is named with the reason, and the fallback plays instead."""
+    from artlab.uploads import uploaded_files
+    files = uploaded_files(upload_value)
+    if files:
+        name, content = files[0]
+        try:
+            melody, remarks = primer(content)
+            return melody, [f"Using {name}."] + remarks
+        except ArtlabError as problem:
+            melody, remarks = primer(fallback)
+            return melody, [f"{name}: {problem} Using {fallback} instead."] + remarks
+    return primer(fallback)
+
+
 def piano_roll(seq, highlight_after=None, title=None, ax=None):
     """A piano-roll picture of a NoteSequence; notes from `highlight_after` seconds are coloured."""
     import matplotlib.pyplot as plt
