@@ -66,6 +66,7 @@ class MelodyModel:
     """A MelodyRNN bundle kept warm: one TensorFlow session per batch size."""
 
     def __init__(self, path):
+        env.load_magenta()
         from magenta.models.melody_rnn import melody_rnn_model
         self.path = Path(path)
         self.bundle = read_bundle(self.path)

@@ -1,0 +1,84 @@
+"""Plumbing for training and scoring MelodyRNN models with Magenta's own pipeline:
+folk tunes or MIDI files to melody examples, a checkpoint's loss on them."""
+import copy
+import hashlib
+import random
+
+from artlab import env, music
+
+def transposed(tunes, shifts, keys_per_tune):
+    """Each folk tune as a NoteSequence, plus (keys_per_tune - 1) transpositions from `shifts`
+    picked by the tune's id, so that every run sees the same ones (augmentation)."""
+    others = [s for s in shifts if s != 0]
+    for tune in tunes:
+        sequence = music.tune_to_sequence(tune)
+        yield sequence
+        digest = int(hashlib.md5(tune["id"].encode()).hexdigest(), 16)
+        for shift in random.Random(digest).sample(others, min(keys_per_tune - 1, len(others))):
+            moved = copy.deepcopy(sequence)
+            for note in moved.notes:
+                note.pitch += shift
+            yield moved
+
+
+def make_examples(config, sequences, folder):
+    """Magenta's melody pipeline over NoteSequences: a TFRecord of SequenceExamples in `folder`
+    (kept and reused if already there). Returns (path, number of examples)."""
+    tf = env.load_magenta()
+    from magenta.models.melody_rnn import melody_rnn_pipeline
+    from magenta.pipelines import pipeline
+    folder.mkdir(parents=True, exist_ok=True)
+    records = folder / "training_melodies.tfrecord"
+    if not records.exists():
+        with env.native_logs_hidden():
+            pipe = melody_rnn_pipeline.get_pipeline(config, eval_ratio=0.0)
+            pipeline.run_pipeline_serial(pipe, sequences, str(folder))
+    return records, sum(1 for _ in tf.io.tf_record_iterator(str(records)))
+
+
+def melody_labels(config, sequences):
+    """The label sequences (class numbers the model predicts, one per step) of every melody
+    Magenta's pipeline would extract from `sequences`, without writing examples."""
+    env.load_magenta()
+    from magenta.pipelines import melody_pipelines, note_sequence_pipelines
+    splitter = note_sequence_pipelines.TimeChangeSplitter()
+    quantizer = note_sequence_pipelines.Quantizer(steps_per_quarter=config.steps_per_quarter)
+    extractor = melody_pipelines.MelodyExtractor(  # the settings of melody_rnn_pipeline
+        min_bars=7, max_steps=512, min_unique_pitches=5, gap_bars=1.0,
+        ignore_polyphonic_notes=False)
+    encoder = config.encoder_decoder
+    result = []
+    for sequence in sequences:
+        for quantized in (q for part in splitter.transform(sequence)
+                          for q in quantizer.transform(part)):
+            for melody in extractor.transform(quantized):
+                melody.squash(config.min_note, config.max_note, config.transpose_to_key)
+                result.append([encoder.events_to_label(melody, i) for i in range(len(melody))])
+    return result
+
+
+def evaluate(config, records, count, checkpoint):
+    """Mean loss per melody event (nats) and next-event accuracy of a checkpoint over `count`
+    examples of `records`, read one at a time (Magenta's reader uses 4 threads, so at the end
+    of a full pass one or two examples may be read twice instead of once)."""
+    tf = env.load_magenta()
+    from magenta.models.shared import events_rnn_graph
+    config = copy.deepcopy(config)
+    config.hparams.batch_size = 1
+    with tf.Graph().as_default(), env.native_logs_hidden():
+        events_rnn_graph.get_build_graph_fn("eval", config, [str(records)])()
+        loss = tf.get_collection("loss")[0]
+        accuracy = tf.get_collection("metrics/accuracy")[0]
+        eval_ops = tf.get_collection("eval_ops")
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            saver.restore(sess, str(checkpoint))
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            for _ in range(count):
+                sess.run(eval_ops)
+            result = sess.run({"loss": loss, "accuracy": accuracy})
+            coord.request_stop()
+            coord.join(threads, stop_grace_period_secs=5)
+    return {k: round(float(v), 4) for k, v in result.items()} | {"sequences": count}
