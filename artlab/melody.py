@@ -15,6 +15,7 @@ import numpy as np
 from artlab import ArtlabError, env, music
 
 COURSE_BUNDLE = "melody/course_attention_rnn.mag"
+OFFICIAL_URL = "http://download.magenta.tensorflow.org/models/attention_rnn.mag"
 MAX_BARS = 64
 MAX_BEAM = 8
 MAX_TEMPERATURE = 5.0
@@ -205,6 +206,36 @@ def write_bundle(checkpoint, path, layers, attn_length, description, keep_key=Fa
         str(path), f"{description}\nhparams: {hparams_text(1, layers, attn_length)}")
     generator.close()
     return Path(path)
+
+
+def fetch_official(url=OFFICIAL_URL, timeout=15):
+    """Magenta's own pretrained attention_rnn bundle, downloaded once into the output folder.
+    Returns (path or None, a sentence saying what happened); never raises for the network."""
+    import urllib.request
+    target = env.output_dir() / "models" / "attention_rnn.mag"
+    if target.is_file():
+        try:
+            read_bundle(target)
+            return target, f"Magenta's official attention_rnn, already downloaded ({target})."
+        except ArtlabError:
+            target.unlink()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            data = response.read()
+    except OSError as problem:
+        return None, (f"Magenta's official model could not be downloaded ({problem}); "
+                      "this needs the internet. The course model works offline.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(data)
+    try:
+        read_bundle(partial)
+    except ArtlabError:
+        partial.unlink()
+        return None, (f"What {url} sent is not a Magenta bundle ({len(data)} bytes); "
+                      "the course model works as before.")
+    partial.rename(target)
+    return target, f"Downloaded Magenta's official attention_rnn ({len(data) // 1024} KB)."
 
 
 def load(path=None):

@@ -82,3 +82,82 @@ def evaluate(config, records, count, checkpoint):
             coord.request_stop()
             coord.join(threads, stop_grace_period_secs=5)
     return {k: round(float(v), 4) for k, v in result.items()} | {"sequences": count}
+
+
+MIN_NOTES = 100
+
+
+def sequences_from_files(files):
+    """NoteSequences of uploaded (name, bytes) MIDI files; a file that cannot be read is
+    skipped with a sentence. Returns (sequences, remarks)."""
+    from artlab import ArtlabError
+    sequences, remarks = [], []
+    for name, content in files:
+        try:
+            sequences.append(music.read_midi(content))
+        except ArtlabError as problem:
+            remarks.append(f"{name}: {problem} Skipped.")
+    return sequences, remarks
+
+
+def check_enough(config, sequences):
+    """Refuse, with the minimum, material too small to learn from. Returns (melodies, notes)."""
+    from artlab import ArtlabError
+    labels = melody_labels(config, sequences)
+    melodies = len(labels)
+    notes = sum(1 for seq in labels for label in seq if label >= 2)  # 0 hold, 1 silence
+    if melodies == 0 or notes < MIN_NOTES:
+        raise ArtlabError(
+            f"That is too little music to learn from: {melodies} usable melodies with {notes} "
+            f"notes. Give at least {MIN_NOTES} notes in melodies of 7 bars or more with 5 or more "
+            "different pitches (drum parts are left out).")
+    return melodies, notes
+
+
+def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=None,
+          stem="my-melody-model"):
+    """Train an attention_rnn on `sequences` with Magenta's graph, `steps` steps, starting from
+    the weights of `start_from` (a MelodyModel, e.g. the course model) or from scratch. Saves a
+    new .mag (never overwriting) and returns (path, losses). on_step(step, loss) is called after
+    every step."""
+    import tempfile
+    from pathlib import Path
+    from artlab import melody
+    tf = env.load_magenta()
+    from magenta.models.shared import events_rnn_graph
+    base = start_from.config if start_from else melody.attention_config()
+    layers, attn = list(base.hparams.rnn_layer_sizes), base.hparams.attn_length
+    keep_key = base.transpose_to_key is None
+    config = melody.attention_config(batch_size, layers, attn, keep_key)
+    check_enough(config, sequences)
+    losses = []
+    with tempfile.TemporaryDirectory(prefix="artlab-train-") as work:
+        records, _ = make_examples(config, iter(sequences), Path(work))
+        with tf.Graph().as_default(), env.native_logs_hidden():
+            events_rnn_graph.get_build_graph_fn("train", config, [str(records)])()
+            train_op = tf.get_collection("train_op")[0]
+            loss = tf.get_collection("loss")[0]
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                if start_from:
+                    known = {name for name, _ in tf.train.list_variables(
+                        str(start_from._checkpoint))}
+                    weights = [v for v in tf.global_variables() if v.op.name in known
+                               and "global_step" not in v.op.name]
+                    tf.train.Saver(weights).restore(sess, str(start_from._checkpoint))
+                coord = tf.train.Coordinator()
+                threads = tf.train.start_queue_runners(sess, coord)
+                for step in range(steps):
+                    _, value = sess.run([train_op, loss])
+                    losses.append(float(value))
+                    if on_step:
+                        on_step(step, float(value))
+                coord.request_stop()
+                coord.join(threads, stop_grace_period_secs=5)
+                checkpoint = tf.train.Saver().save(sess, str(Path(work) / "model.ckpt"))
+        path = music.new_paths(Path(out_folder), stem, ("mag",))["mag"]
+        melody.write_bundle(checkpoint, path, layers, attn,
+                            f"Trained in ML for Artists on {len(sequences)} pieces, {steps} "
+                            "steps" + (", starting from " + start_from.path.name
+                                       if start_from else ""), keep_key)
+    return path, losses

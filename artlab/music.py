@@ -1,4 +1,5 @@
 """Melodies in and out: MIDI files, typed notes, built-in primers, piano rolls, audio, saving."""
+import copy
 import io
 import re
 from pathlib import Path
@@ -149,6 +150,22 @@ def primer(spec, qpm=DEFAULT_QPM):
                       "a .mid file, or notes like 'C4 D4 E4 G4'.")
 
 
+def with_tempo(seq, qpm):
+    """The same notes played at `qpm` quarter notes per minute (a copy)."""
+    if not 20 <= qpm <= 300:
+        raise ArtlabError(f"A tempo of {qpm} is outside 20-300 beats per minute.")
+    old = seq.tempos[0].qpm if seq.tempos else DEFAULT_QPM
+    factor = old / qpm
+    moved = copy.deepcopy(seq)
+    for note in moved.notes:
+        note.start_time *= factor
+        note.end_time *= factor
+    del moved.tempos[:]
+    moved.tempos.add(qpm=qpm)
+    moved.total_time = seq.total_time * factor
+    return moved
+
+
 def uploaded_primer(upload_value, fallback):
     """The melody of the first file in a FileUpload box, else the `fallback` primer.
     A file that is not usable is named with the reason, and the fallback plays instead."""
@@ -231,7 +248,7 @@ def wav_bytes(audio, rate=SAMPLE_RATE):
     return buffer.getvalue()
 
 
-def _claim(folder, stem, suffixes):
+def new_paths(folder, stem, suffixes):
     """Paths stem-N.suffix that do not exist yet for any suffix; N grows, nothing is overwritten."""
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^\w\-]+", "_", stem).strip("_") or "melody"
@@ -253,7 +270,7 @@ def save(seq, stem="melody", folder=None, highlight_after=None):
     import matplotlib.pyplot as plt
     import note_seq
     from artlab import env
-    paths = _claim(Path(folder) if folder else env.output_dir(), stem, ("mid", "wav", "png"))
+    paths = new_paths(Path(folder) if folder else env.output_dir(), stem, ("mid", "wav", "png"))
     note_seq.sequence_proto_to_midi_file(seq, str(paths["mid"]))
     audio, _ = synthesize(seq)
     paths["wav"].write_bytes(wav_bytes(audio))

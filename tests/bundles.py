@@ -3,7 +3,7 @@ import tempfile
 from pathlib import Path
 
 
-def make_tiny_bundle(path, layers=(16, 16), attn_length=8):
+def make_tiny_bundle(path, layers=(16, 16), attn_length=8, keep_key=False):
     from artlab import env, melody
     tf = env.load_magenta()
     from magenta.models.shared import events_rnn_graph
@@ -16,4 +16,5 @@ def make_tiny_bundle(path, layers=(16, 16), attn_length=8):
             with tf.Session() as session:
                 session.run(tf.global_variables_initializer())
                 tf.train.Saver().save(session, checkpoint)
-        return melody.write_bundle(checkpoint, path, layers, attn_length, "tiny test bundle")
+        return melody.write_bundle(checkpoint, path, layers, attn_length, "tiny test bundle",
+                                   keep_key)

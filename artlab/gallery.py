@@ -1,0 +1,43 @@
+"""Show several melodies side by side (piano roll + player each) and offer their files for
+download. Works with ipywidgets 7 (Colab) and 8 (JupyterLab 4)."""
+import base64
+import html
+from pathlib import Path
+
+MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png"}
+
+
+def side_by_side(songs, primer=None, titles=None, per_row=2):
+    """A grid of piano rolls with players, `per_row` to a row (a widget to display)."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    from artlab import music
+    titles = titles or [f"variation {i + 1}" for i in range(len(songs))]
+    start = max((n.end_time for n in primer.notes), default=None) if primer is not None else None
+    cells = []
+    for song, title in zip(songs, titles):
+        cell = widgets.Output(layout=widgets.Layout(width=f"{96 // per_row}%"))
+        with cell:
+            _, ax = plt.subplots(figsize=(5.5, 2.4))
+            music.piano_roll(song, highlight_after=start, title=title, ax=ax)
+            display(ax.figure, music.play(song))
+            plt.close(ax.figure)
+        cells.append(cell)
+    rows = [widgets.HBox(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
+    return widgets.VBox(rows)
+
+
+def download_links(paths, label=None):
+    """Links that download each saved file from the browser, on Colab and in Jupyter alike
+    (the file travels inside the link, so it works whatever folder the kernel runs in)."""
+    from IPython.display import HTML
+    links = []
+    for kind, path in paths.items():
+        path = Path(path)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        mime = MIME.get(kind, "application/octet-stream")
+        links.append(f'<a download="{html.escape(path.name)}" href="data:{mime};base64,{data}" '
+                     f'style="margin-right:1em">⬇ {html.escape(path.name)}</a>')
+    prefix = f"<b>{html.escape(label)}</b> " if label else ""
+    return HTML(prefix + " ".join(links))

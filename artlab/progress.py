@@ -1,0 +1,42 @@
+"""A progress bar with a live loss plot, for training cells."""
+
+
+class LiveLoss:
+    """Call it once per training step with the loss; it moves a tqdm bar and redraws the loss
+    curve every `every` steps (beside an optional reference curve, e.g. the course model's)."""
+
+    def __init__(self, total, title="training", every=10, reference=None):
+        import ipywidgets as widgets
+        from IPython.display import display
+        from tqdm.auto import tqdm
+        self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
+        self.losses = []
+        self.bar = tqdm(total=total, desc=title)
+        self.plot = widgets.Output()
+        display(self.plot)
+
+    def __call__(self, step, loss):
+        self.losses.append(float(loss))
+        self.bar.update(1)
+        self.bar.set_postfix(loss=f"{loss:.3f}")
+        if len(self.losses) % self.every == 0 or len(self.losses) == self.total:
+            self.draw()
+
+    def draw(self):
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+        with self.plot:
+            self.plot.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(7, 2.8))
+            ax.plot(range(1, len(self.losses) + 1), self.losses, label="loss, this run")
+            if self.reference is not None:
+                ax.axhline(self.reference[1], color="grey", linestyle="--", label=self.reference[0])
+            ax.set_xlabel("training step"); ax.set_ylabel("loss (nats per event)")
+            ax.set_title(self.title); ax.legend()
+            display(fig)
+            plt.close(fig)
+
+    def close(self):
+        self.bar.close()
+        if self.losses:
+            self.draw()
