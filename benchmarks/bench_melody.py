@@ -6,7 +6,8 @@ quality     mean NLL per melody event and next-event accuracy on the held-out te
 musicality  16-bar continuations of 2-bar primers cut from held-out tunes, against how those tunes
             really go on: notes in the tune's key, pitch-class and interval histograms (total
             variation distance), repeated notes, range. Figure: benchmarks/results/.
-speed       see bench_generation.py (ours vs Magenta's stock generator, same weights, same run).
+speed       bench_generation.py (ours vs Magenta's stock generator, same weights, same run) and
+            profile_generation.py (where the warm time goes).
 
 Run: python benchmarks/bench_melody.py [--bundle PATH] [--primers 100] [--skip quality,speed]
 """
@@ -216,10 +217,14 @@ def draw(ours, theirs, path, count):
 
 
 def speed(repeats):
-    """bench_generation.py's figures (warm 8/32 bars, cold CLI), in this run."""
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_generation.py"),
-                           "--repeats", str(repeats)], capture_output=True, text=True)
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    """bench_generation.py's figures (warm 8/32 bars against Magenta's stock generator, cold
+    CLI) and profile_generation.py's split of the warm time, in this run."""
+    rows = []
+    for script in ("bench_generation.py", "profile_generation.py"):
+        done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script),
+                               "--repeats", str(repeats)], capture_output=True, text=True)
+        rows += [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return rows
 
 
 def main():
