@@ -57,3 +57,14 @@ def read(source):
         return decode(path.read_bytes(), path.name)
     name, data = source
     return decode(data, name)
+
+
+SHAKESPEARE = "text/shakespeare_v1.txt.gz"
+
+
+def shakespeare():
+    """The course's offline Shakespeare corpus (42 plays and poems, public domain)."""
+    import gzip
+    from artlab import env
+    with gzip.open(env.assets_dir() / SHAKESPEARE, "rt", encoding="utf-8") as f:
+        return f.read()

@@ -59,3 +59,15 @@ def test_missing_file_is_a_sentence(tmp_path):
 def test_an_upload_pair_is_read():
     poem, _ = text.read(("mine.txt", ("Shall I compare thee " * 80).encode()))
     assert poem.startswith("Shall I")
+
+
+def test_the_offline_shakespeare_corpus_is_clean_and_whole():
+    import hashlib
+    import json
+    from artlab import env
+    corpus = text.shakespeare()
+    summary = json.loads((env.assets_dir() / "text" / "shakespeare_v1.json").read_text())
+    assert hashlib.sha256(corpus.encode()).hexdigest() == summary["sha256_of_text"]
+    assert len(summary["works"]) == 42 and "hamlet" in summary["works"]
+    assert "To be, or not to be" in corpus and "From fairest creatures" in corpus
+    assert "gutenberg" not in corpus.lower() and "Paradise Lost" not in corpus
