@@ -1,0 +1,136 @@
+"""Plumbing for the AI writer: characters to ids and back, a saved writer (Keras model plus its
+characters), and a fast sampler that runs a trained GRU's weights in NumPy, one character at a
+time, with no per-step Keras call. The model and training ideas live in notebook 03."""
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from artlab import ArtlabError
+
+
+class Characters:
+    """The characters a writer knows, and ids for them."""
+
+    def __init__(self, chars):
+        self.chars = list(chars)
+        self.index = {c: i for i, c in enumerate(self.chars)}
+
+    @classmethod
+    def of(cls, text):
+        return cls(sorted(set(text)))
+
+    def __len__(self):
+        return len(self.chars)
+
+    def ids(self, text):
+        """Ids of `text`; characters the writer never saw become the closest it knows (same
+        letter in the other case, else a space). Returns (ids, unseen characters)."""
+        unseen = sorted({c for c in text if c not in self.index})
+        fallback = self.index.get(" ", 0)
+        out = []
+        for c in text:
+            if c in self.index:
+                out.append(self.index[c])
+            else:
+                other = c.lower() if c.lower() != c else c.upper()
+                out.append(self.index.get(other, fallback))
+        return np.array(out, dtype=np.int32), unseen
+
+    def text(self, ids):
+        return "".join(self.chars[int(i)] for i in ids)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class FastSampler:
+    """Runs Embedding -> GRU (one or more, reset_after) -> Dense weights in NumPy."""
+
+    def __init__(self, model):
+        import keras
+        layers = [layer for layer in model.layers if layer.weights]
+        if not (isinstance(layers[0], keras.layers.Embedding)
+                and isinstance(layers[-1], keras.layers.Dense)
+                and all(isinstance(layer, keras.layers.GRU) for layer in layers[1:-1])):
+            raise ArtlabError("The fast sampler runs Embedding -> GRU -> Dense writers only.")
+        self.embedding = np.asarray(layers[0].embeddings)
+        self.grus = []
+        for gru in layers[1:-1]:
+            if not gru.reset_after:
+                raise ArtlabError("The fast sampler needs GRU layers with reset_after=True.")
+            kernel, recurrent, bias = (np.asarray(w) for w in gru.get_weights())
+            self.grus.append((kernel, recurrent, bias[0], bias[1], gru.units))
+        self.dense_kernel, self.dense_bias = (np.asarray(w) for w in layers[-1].get_weights())
+
+    def start(self):
+        return [np.zeros(units, dtype=np.float32) for *_, units in self.grus]
+
+    def step(self, char_id, states):
+        """Logits for the next character after `char_id`, and the new states."""
+        x = self.embedding[char_id]
+        new_states = []
+        for (kernel, recurrent, input_bias, recurrent_bias, units), h in zip(self.grus, states):
+            xs = x @ kernel + input_bias
+            hs = h @ recurrent + recurrent_bias
+            z = _sigmoid(xs[:units] + hs[:units])
+            r = _sigmoid(xs[units:2 * units] + hs[units:2 * units])
+            candidate = np.tanh(xs[2 * units:] + r * hs[2 * units:])
+            h = z * h + (1.0 - z) * candidate
+            new_states.append(h)
+            x = h
+        return x @ self.dense_kernel + self.dense_bias, new_states
+
+    def write(self, prompt_ids, length, temperature=1.0, seed=None):
+        """`length` new character ids after the prompt, drawn with `temperature`."""
+        if not 0 < temperature <= 5:
+            raise ArtlabError(f"Temperature must be above 0 and at most 5 (got {temperature}).")
+        if len(prompt_ids) == 0:
+            raise ArtlabError("Give a prompt of at least one character.")
+        random = np.random.default_rng(seed)
+        states = self.start()
+        for char_id in prompt_ids:
+            logits, states = self.step(char_id, states)
+        out = []
+        for _ in range(length):
+            scaled = logits / temperature
+            p = np.exp(scaled - scaled.max())
+            char_id = int(random.choice(len(p), p=p / p.sum()))
+            out.append(char_id)
+            logits, states = self.step(char_id, states)
+        return out
+
+
+def save(model, chars, path, about=None):
+    """A writer as one .zip: the Keras model, its characters and a note of how it was made."""
+    import tempfile
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as folder:
+        keras_file = Path(folder) / "model.keras"
+        model.save(keras_file)
+        with zipfile.ZipFile(path, "w") as bundle:
+            bundle.write(keras_file, "model.keras")
+            bundle.writestr("characters.json", json.dumps(chars.chars, ensure_ascii=False))
+            bundle.writestr("about.json", json.dumps(about or {}, ensure_ascii=False, indent=2))
+    return path
+
+
+def load(path):
+    """(Keras model, Characters, about) from a writer saved by `save`."""
+    import tempfile
+    import keras
+    path = Path(path)
+    if not path.is_file():
+        raise ArtlabError(f"There is no writer at {path}: give the path of a writer .zip.")
+    try:
+        with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory() as folder:
+            bundle.extract("model.keras", folder)
+            model = keras.saving.load_model(Path(folder) / "model.keras")
+            chars = Characters(json.loads(bundle.read("characters.json").decode("utf-8")))
+            about = json.loads(bundle.read("about.json").decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ArtlabError(f"{path.name} is not a writer saved by the course: train one in "
+                          "notebook 03, or leave the model out to use the course writer.") from None
+    return model, chars, about

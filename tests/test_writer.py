@@ -1,0 +1,70 @@
+"""Writer plumbing: characters, the NumPy sampler against Keras, saving and loading."""
+import numpy as np
+import pytest
+
+from artlab import ArtlabError, writer
+
+
+def small_model(vocab, layers=1, units=16):
+    import keras
+    keras.utils.set_random_seed(0)
+    return keras.Sequential(
+        [keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 8)]
+        + [keras.layers.GRU(units, return_sequences=True) for _ in range(layers)]
+        + [keras.layers.Dense(vocab)])
+
+
+def test_characters_round_trip_and_unseen_ones():
+    chars = writer.Characters.of("to be or not to be")
+    ids, unseen = chars.ids("To bee!")
+    assert chars.text(ids) == "to bee " and unseen == ["!", "T"]
+
+
+def test_korean_characters_round_trip():
+    poem = "나 보기가 역겨워 가실 때에는"
+    chars = writer.Characters.of(poem)
+    ids, unseen = chars.ids(poem)
+    assert chars.text(ids) == poem and unseen == []
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_numpy_steps_give_kerass_logits(layers):
+    model = small_model(11, layers)
+    ids = np.array([[3, 1, 4, 1, 5, 9, 2, 6]])
+    expected = np.asarray(model(ids))[0]
+    sampler = writer.FastSampler(model)
+    states, got = sampler.start(), []
+    for char_id in ids[0]:
+        logits, states = sampler.step(char_id, states)
+        got.append(logits)
+    assert np.abs(np.array(got) - expected).max() < 1e-4
+
+
+def test_sampling_is_repeatable_and_checked():
+    sampler = writer.FastSampler(small_model(7))
+    assert sampler.write([1, 2], 20, 1.0, seed=3) == sampler.write([1, 2], 20, 1.0, seed=3)
+    assert len(sampler.write([1], 50, 0.01, seed=0)) == 50
+    for bad in (0, -1, 99):
+        with pytest.raises(ArtlabError, match="Temperature"):
+            sampler.write([1], 5, bad)
+    with pytest.raises(ArtlabError, match="prompt"):
+        sampler.write([], 5)
+
+
+def test_a_saved_writer_loads_and_writes_the_same(tmp_path):
+    model = small_model(9)
+    chars = writer.Characters.of("abcdefgh ")
+    path = writer.save(model, chars, tmp_path / "w.zip", {"steps": 0})
+    again, chars_again, about = writer.load(path)
+    assert chars_again.chars == chars.chars and about == {"steps": 0}
+    assert writer.FastSampler(again).write([1], 30, seed=1) == \
+        writer.FastSampler(model).write([1], 30, seed=1)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", None])
+def test_a_bad_writer_file_is_one_sentence(tmp_path, content):
+    path = tmp_path / "w.zip"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ArtlabError):
+        writer.load(path)
