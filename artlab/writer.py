@@ -134,3 +134,44 @@ def load(path):
         raise ArtlabError(f"{path.name} is not a writer saved by the course: train one in "
                           "notebook 03, or leave the model out to use the course writer.") from None
     return model, chars, about
+
+
+def pieces(ids, length):
+    """Cut a long row of ids into training pieces: inputs are `length` characters, targets the
+    same characters one step later (the next character at every position)."""
+    count = (len(ids) - 1) // length
+    if count < 1:
+        raise ArtlabError(f"The text is shorter than one training piece ({length + 1} "
+                          "characters): give more text.")
+    usable = np.asarray(ids[:count * length + 1])
+    return usable[:-1].reshape(count, length), usable[1:].reshape(count, length)
+
+
+def workshop_model(vocabulary_size, embedding=64, units=512):
+    """The course's workshop recipe: a character embedding, one GRU, a Dense layer of logits."""
+    import keras
+    return keras.Sequential([
+        keras.Input(shape=(None,), dtype="int32"),
+        keras.layers.Embedding(vocabulary_size, embedding),
+        keras.layers.GRU(units, return_sequences=True),
+        keras.layers.Dense(vocabulary_size),
+    ])
+
+
+def training_callbacks(minutes=None, on_batch=None):
+    """Keras callbacks: stop after `minutes` of training, and call on_batch(step, loss)."""
+    import time
+    import keras
+
+    class Budget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.started, self.step = time.monotonic(), 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            if on_batch:
+                on_batch(self.step, float(logs["loss"]))
+            self.step += 1
+            if minutes is not None and time.monotonic() - self.started > minutes * 60:
+                self.model.stop_training = True
+
+    return [Budget()]

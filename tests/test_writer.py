@@ -68,3 +68,55 @@ def test_a_bad_writer_file_is_one_sentence(tmp_path, content):
         path.write_bytes(content)
     with pytest.raises(ArtlabError):
         writer.load(path)
+
+
+def test_pieces_are_the_text_shifted_by_one():
+    inputs, targets = writer.pieces(np.arange(23), 5)
+    assert inputs.shape == targets.shape == (4, 5)
+    assert (targets == inputs + 1).all()
+    with pytest.raises(ArtlabError, match="shorter than one training piece"):
+        writer.pieces(np.arange(5), 5)
+
+
+KOREAN_POEM = """나 보기가 역겨워
+가실 때에는
+말없이 고이 보내 드리우리다
+"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_a_korean_poem_trains_and_writes(tmp_path, encoding):
+    import keras
+    from artlab import text
+    path = tmp_path / "poem.txt"
+    path.write_bytes((KOREAN_POEM * 60).encode(encoding))
+    poem, remarks = text.read(path)
+    assert ("CP949" in remarks[0]) == (encoding == "cp949")
+    chars = writer.Characters.of(poem)
+    ids, _ = chars.ids(poem)
+    inputs, targets = writer.pieces(ids, 20)
+    keras.utils.set_random_seed(0)
+    model = writer.workshop_model(len(chars), embedding=8, units=32)
+    model.compile(optimizer=keras.optimizers.Adam(0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    steps = []
+    history = model.fit(inputs, targets, batch_size=16, epochs=8, verbose=0,
+                        callbacks=writer.training_callbacks(on_batch=lambda s, l: steps.append(l)))
+    assert history.history["loss"][-1] < history.history["loss"][0] - 0.5  # it learned
+    assert len(steps) == 8 * int(np.ceil(len(inputs) / 16))
+    prompt, _ = chars.ids("나 보기가")
+    written = chars.text(writer.FastSampler(model).write(prompt, 40, 0.5, seed=0))
+    assert len(written) == 40 and any("\uac00" <= c <= "\ud7a3" for c in written)
+    saved = writer.save(model, chars, tmp_path / "poem-writer.zip")
+    assert writer.load(saved)[1].chars == chars.chars
+
+
+def test_the_time_budget_stops_training():
+    import keras
+    model = writer.workshop_model(5, embedding=4, units=8)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True))
+    inputs, targets = writer.pieces(np.arange(2001) % 5, 10)
+    history = model.fit(inputs, targets, batch_size=4, epochs=50, verbose=0,
+                        callbacks=writer.training_callbacks(minutes=0.0))
+    assert len(history.history["loss"]) == 1  # stopped after its first batch
