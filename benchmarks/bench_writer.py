@@ -1,0 +1,156 @@
+"""Character-level writers under the same CPU wall-clock budget, in one run: one JSON line each.
+
+Data: the text at PATH, first 90% for training and last 10% for validation, by characters (as
+nanoGPT's shakespeare_char and char-rnn report). Recipes:
+  tutorial  TensorFlow's "Text generation with an RNN": Embedding 256 -> GRU 1024 -> Dense,
+            batch 64 x 100 characters, Adam (defaults)
+  seed      the course seed's recipe: the same with an LSTM 1024
+  workshop  the course's recipe (artlab.writer.workshop_model and WORKSHOP settings below)
+Figures: validation loss (nats per character) after --minutes of training each; sampling speed
+for 1,000 characters with the tutorial's one-step Keras loop against artlab's NumPy sampler;
+the bundled course writer's validation loss on the same split, when it exists.
+
+Run: python benchmarks/bench_writer.py ../shared/data/tinyshakespeare.txt [--minutes 10]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from artlab import text, writer  # noqa: E402
+
+WORKSHOP = {"batch_size": 64, "length": 100, "learning_rate": 0.002}
+
+
+def classic(vocabulary_size, cell):
+    import keras
+    return keras.Sequential([
+        keras.Input(shape=(None,), dtype="int32"),
+        keras.layers.Embedding(vocabulary_size, 256),
+        cell(1024, return_sequences=True),
+        keras.layers.Dense(vocabulary_size),
+    ])
+
+
+def recipes(vocabulary_size):
+    import keras
+    return {
+        "tutorial_gru1024": (lambda: classic(vocabulary_size, keras.layers.GRU),
+                             {"batch_size": 64, "length": 100, "learning_rate": 0.001}),
+        "seed_lstm1024": (lambda: classic(vocabulary_size, keras.layers.LSTM),
+                          {"batch_size": 64, "length": 100, "learning_rate": 0.001}),
+        "workshop": (lambda: writer.workshop_model(vocabulary_size), WORKSHOP),
+    }
+
+
+def train_for(build, settings, train_ids, minutes, seed=0):
+    import keras
+    keras.utils.set_random_seed(seed)
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    inputs, targets = writer.pieces(train_ids, settings["length"])
+    started = time.monotonic()
+    history = model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=1000,
+                        shuffle=True, verbose=0,
+                        callbacks=writer.training_callbacks(minutes=minutes))
+    seconds = time.monotonic() - started
+    del history
+    return model, int(model.optimizer.iterations.numpy()), seconds
+
+
+def validation_loss(model, val_ids, length=100, batch_size=64):
+    import keras
+    inputs, targets = writer.pieces(val_ids, length)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    total, count = 0.0, 0
+    for start in range(0, len(inputs), batch_size):
+        logits = model(inputs[start:start + batch_size], training=False)
+        batch = targets[start:start + batch_size]
+        total += float(loss(batch, logits)) * batch.size
+        count += batch.size
+    return total / count
+
+
+def tutorial_one_step(model):
+    """The tutorial's sampling loop: a tf.function that runs one Keras call per character,
+    carrying the GRU state and drawing with tf.random.categorical."""
+    import keras
+    import tensorflow as tf
+    embedding, gru, dense = [layer for layer in model.layers if layer.weights]
+    chars = keras.Input(shape=(None,), dtype="int32")
+    state = keras.Input(shape=(gru.units,))
+    stepper = keras.layers.GRU(gru.units, return_sequences=True, return_state=True)
+    out, new_state = stepper(embedding(chars), initial_state=state)
+    step_model = keras.Model([chars, state], [dense(out), new_state])
+    stepper.set_weights(gru.get_weights())
+
+    @tf.function
+    def one_step(ids, h, temperature):
+        logits, h = step_model([ids, h])
+        drawn = tf.random.categorical(logits[:, -1, :] / temperature, num_samples=1)
+        return tf.cast(drawn, tf.int32), h
+
+    def write(prompt_ids, length, temperature=1.0, seed=0):
+        tf.random.set_seed(seed)
+        ids = tf.constant([list(prompt_ids)], dtype=tf.int32)
+        h = tf.zeros((1, gru.units))
+        out_ids = []
+        for _ in range(length):
+            ids, h = one_step(ids, h, tf.constant(float(temperature)))
+            out_ids.append(int(ids[0, 0]))
+        return out_ids
+    return write
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--only", default="", help="comma-separated recipe names")
+    parser.add_argument("--sample-chars", type=int, default=1000)
+    args = parser.parse_args()
+    corpus, _ = text.read(args.path)
+    split = int(len(corpus) * 0.9)
+    chars = writer.Characters.of(corpus)
+    train_ids, _ = chars.ids(corpus[:split])
+    val_ids, _ = chars.ids(corpus[split:])
+    machine = f"{os.cpu_count()} cores"
+    trained = {}
+    for name, (build, settings) in recipes(len(chars)).items():
+        if args.only and name not in args.only.split(","):
+            continue
+        model, steps, seconds = train_for(build, settings, train_ids, args.minutes)
+        trained[name] = model
+        print(json.dumps({"figure": "val_loss_after_budget", "recipe": name,
+                          "val_nats_per_char": round(validation_loss(model, val_ids), 4),
+                          "minutes": args.minutes, "train_seconds": round(seconds),
+                          "steps": steps, "parameters": model.count_params(),
+                          "settings": settings, "machine": machine}), flush=True)
+    model = trained.get("tutorial_gru1024") or next(iter(trained.values()), None)
+    if model is not None and len([l for l in model.layers if l.weights]) == 3:
+        prompt, _ = chars.ids("ROMEO:")
+        timings = {}
+        for label, write in (("tutorial_one_step_loop", tutorial_one_step(model)),
+                             ("artlab_numpy_sampler", writer.FastSampler(model).write)):
+            write(prompt, 10)  # warm
+            started = time.perf_counter()
+            write(prompt, args.sample_chars, 1.0, 0)
+            timings[label] = args.sample_chars / (time.perf_counter() - started)
+        print(json.dumps({"figure": "sampling_chars_per_second",
+                          "model": next(k for k, v in trained.items() if v is model),
+                          "chars": args.sample_chars,
+                          **{k: round(v, 1) for k, v in timings.items()},
+                          "speedup": round(timings["artlab_numpy_sampler"] /
+                                           timings["tutorial_one_step_loop"], 1),
+                          "machine": machine}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
