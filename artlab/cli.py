@@ -54,6 +54,37 @@ def _tokens(args):
     return 0
 
 
+def _write(args):
+    from artlab import env, writer
+    env.quiet_tensorflow()
+    if not 1 <= args.length <= 100_000:
+        raise ArtlabError(f"Length must be from 1 to 100000 characters (got {args.length}).")
+    model, chars, _ = writer.load(args.model or writer.course_writer_path())
+    prompt, unseen = chars.ids(args.prompt)
+    if unseen:
+        print(f"note: this writer never saw {''.join(unseen)!r}; it reads the closest "
+              "characters it knows instead.", file=sys.stderr)
+    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    written = writer.FastSampler(model).write(prompt, args.length, args.temperature, seed)
+    print(args.prompt + chars.text(written))
+    return 0
+
+
+def _train_writer(args):
+    from artlab import env, text, writer
+    env.quiet_tensorflow()
+    if not 0 < args.minutes <= 24 * 60:
+        raise ArtlabError(f"Minutes must be above 0 and at most a day (got {args.minutes}).")
+    corpus, remarks = text.read(args.file)
+    for remark in remarks:
+        print(f"note: {remark}")
+    path = writer.train_on(corpus, args.minutes, args.out or env.output_dir(),
+                           stem=Path(args.file).stem + "-writer")
+    print(f"saved: {path}")
+    print(f"write with it: python -m artlab write --model {path} --prompt \"...\"")
+    return 0
+
+
 def build_parser():
     parser = _Parser(prog="artlab", description="ML for Artists: make music and text.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -74,6 +105,19 @@ def build_parser():
     tokens.add_argument("--scheme", choices=["melody", "remi"], default="melody",
                         help="Magenta melody events or REMI tokens (miditok)")
     tokens.set_defaults(run=_tokens)
+    write = commands.add_parser("write", help="write text with the course writer (or yours)")
+    write.add_argument("--prompt", default="ROMEO:", help="the text to start from")
+    write.add_argument("--length", type=int, default=500, help="characters to write")
+    write.add_argument("--temperature", type=float, default=0.8,
+                       help="above 0, at most 5; lower is safer, higher is wilder")
+    write.add_argument("--model", default=None, help="a writer .zip saved by the course")
+    write.add_argument("--seed", type=int, default=None, help="same seed, same text")
+    write.set_defaults(run=_write)
+    train = commands.add_parser("train-writer", help="train a writer on a .txt file")
+    train.add_argument("file", help="a .txt file (UTF-8 or Korean CP949/EUC-KR)")
+    train.add_argument("--minutes", type=float, default=10.0, help="how long to train")
+    train.add_argument("--out", default=None, help="folder for the saved writer")
+    train.set_defaults(run=_train_writer)
     return parser
 
 

@@ -10,6 +10,19 @@ import numpy as np
 from artlab import ArtlabError
 
 
+COURSE_WRITER = "text/course_writer.zip"
+
+
+def course_writer_path():
+    """The course's pretrained writer in assets/."""
+    from artlab import env
+    path = env.assets_dir() / COURSE_WRITER
+    if not path.is_file():
+        raise ArtlabError("The course writer is not in this copy of the course (assets/"
+                          f"{COURSE_WRITER}): give your own with --model, or update the course.")
+    return path
+
+
 class Characters:
     """The characters a writer knows, and ids for them."""
 
@@ -136,6 +149,9 @@ def load(path):
     return model, chars, about
 
 
+WORKSHOP = {"batch_size": 64, "length": 100, "learning_rate": 0.002}
+
+
 def pieces(ids, length):
     """Cut a long row of ids into training pieces: inputs are `length` characters, targets the
     same characters one step later (the next character at every position)."""
@@ -175,3 +191,34 @@ def training_callbacks(minutes=None, on_batch=None):
                 self.model.stop_training = True
 
     return [Budget()]
+
+
+def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
+    """Train the workshop recipe on `corpus` for `minutes` with a progress bar (time) and save
+    it under a new name in `out_folder`. Returns the path."""
+    import time
+    import keras
+    from tqdm.auto import tqdm
+    from artlab import music
+    settings = settings or WORKSHOP
+    chars = Characters.of(corpus)
+    ids, _ = chars.ids(corpus)
+    inputs, targets = pieces(ids, settings["length"])
+    model = workshop_model(len(chars))
+    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    bar = tqdm(total=round(minutes * 60), desc="training", unit="s")
+    started = time.monotonic()
+
+    def tick(step, loss):
+        bar.n = min(bar.total, round(time.monotonic() - started))
+        bar.set_postfix(loss=f"{loss:.3f}", step=step + 1)
+
+    history = model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=10_000,
+                        shuffle=True, verbose=0, callbacks=training_callbacks(minutes, tick))
+    bar.close()
+    path = music.new_paths(Path(out_folder), stem, ("zip",))["zip"]
+    return save(model, chars, path, {
+        "recipe": "workshop", "settings": settings, "characters": len(corpus),
+        "steps": int(model.optimizer.iterations.numpy()),
+        "final_loss": round(float(history.history["loss"][-1]), 4), "minutes": minutes})

@@ -5,7 +5,7 @@ nanoGPT's shakespeare_char and char-rnn report). Recipes:
   tutorial  TensorFlow's "Text generation with an RNN": Embedding 256 -> GRU 1024 -> Dense,
             batch 64 x 100 characters, Adam (defaults)
   seed      the course seed's recipe: the same with an LSTM 1024
-  workshop  the course's recipe (artlab.writer.workshop_model and WORKSHOP settings below)
+  workshop  the course's recipe (artlab.writer.workshop_model and writer.WORKSHOP)
 Figures: validation loss (nats per character) after --minutes of training each; sampling speed
 for 1,000 characters with the tutorial's one-step Keras loop against artlab's NumPy sampler;
 the bundled course writer's validation loss on the same split, when it exists.
@@ -25,9 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from artlab import text, writer  # noqa: E402
 
-WORKSHOP = {"batch_size": 64, "length": 100, "learning_rate": 0.002}
-
-
 def classic(vocabulary_size, cell):
     import keras
     return keras.Sequential([
@@ -45,7 +42,7 @@ def recipes(vocabulary_size):
                              {"batch_size": 64, "length": 100, "learning_rate": 0.001}),
         "seed_lstm1024": (lambda: classic(vocabulary_size, keras.layers.LSTM),
                           {"batch_size": 64, "length": 100, "learning_rate": 0.001}),
-        "workshop": (lambda: writer.workshop_model(vocabulary_size), WORKSHOP),
+        "workshop": (lambda: writer.workshop_model(vocabulary_size), writer.WORKSHOP),
     }
 
 
