@@ -12,4 +12,4 @@ $PY scripts/train_melody_bundle.py --work /tmp/artlab_melody_train --steps 1520 
 # Stage 2: transposition augmentation (each tune in its own key plus 2 others picked from -5..+6
 # semitones), melodies kept in their key, continuing from stage 1 up to STEPS in all.
 $PY scripts/train_melody_bundle.py --work /tmp/artlab_melody_aug --transpose=-5:6 \
-    --keys-per-tune 3 --init-from /tmp/artlab_melody_train/train_dir --steps "${STEPS:-4000}"
+    --keys-per-tune 3 --init-from /tmp/artlab_melody_train/train_dir --steps "${STEPS:-3510}"
