@@ -57,8 +57,6 @@ def _tokens(args):
 def _write(args):
     from artlab import env, writer
     env.quiet_tensorflow()
-    if not 1 <= args.length <= 100_000:
-        raise ArtlabError(f"Length must be from 1 to 100000 characters (got {args.length}).")
     model, chars, _ = writer.load(args.model or writer.course_writer_path())
     prompt, unseen = chars.ids(args.prompt)
     if unseen:
@@ -73,8 +71,6 @@ def _write(args):
 def _train_writer(args):
     from artlab import env, text, writer
     env.quiet_tensorflow()
-    if not 0 < args.minutes <= 24 * 60:
-        raise ArtlabError(f"Minutes must be above 0 and at most a day (got {args.minutes}).")
     corpus, remarks = text.read(args.file)
     for remark in remarks:
         print(f"note: {remark}")

@@ -11,18 +11,14 @@ def side_by_side(songs, primer=None, titles=None, per_row=2):
     """A grid of piano rolls with players, `per_row` to a row (a widget to display)."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
     from artlab import music
     titles = titles or [f"variation {i + 1}" for i in range(len(songs))]
-    start = max((n.end_time for n in primer.notes), default=None) if primer is not None else None
     cells = []
     for song, title in zip(songs, titles):
         cell = widgets.Output(layout=widgets.Layout(width=f"{96 // per_row}%"))
         with cell:
             _, ax = plt.subplots(figsize=(5.5, 2.4))
-            music.piano_roll(song, highlight_after=start, title=title, ax=ax)
-            display(ax.figure, music.play(song))
-            plt.close(ax.figure)
+            music.show(song, primer, title, ax=ax)
         cells.append(cell)
     rows = [widgets.HBox(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
     return widgets.VBox(rows)

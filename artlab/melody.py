@@ -78,8 +78,8 @@ class MelodyModel:
         if bundle_keeps_key(self.bundle):
             self.config.transpose_to_key = None
         self._folder = tempfile.TemporaryDirectory(prefix="artlab-bundle-")
-        self._checkpoint = Path(self._folder.name) / "model.ckpt"
-        self._checkpoint.write_bytes(self.bundle.checkpoint_file[0])
+        self.checkpoint = Path(self._folder.name) / "model.ckpt"  # the bundle's weights
+        self.checkpoint.write_bytes(self.bundle.checkpoint_file[0])
         self._generators = {}
         self.description = self.bundle.bundle_details.description.split("\n")[0]
 
@@ -91,7 +91,7 @@ class MelodyModel:
             config.hparams.batch_size = batch_size
             generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
                 model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
-                steps_per_quarter=config.steps_per_quarter, checkpoint=str(self._checkpoint))
+                steps_per_quarter=config.steps_per_quarter, checkpoint=str(self.checkpoint))
             try:
                 generator.initialize()
             except Exception:  # weights do not fit our rebuilt graph: use the bundle's own graph

@@ -1,5 +1,6 @@
 """Plumbing for training and scoring MelodyRNN models with Magenta's own pipeline:
 folk tunes or MIDI files to melody examples, a checkpoint's loss on them."""
+import contextlib
 import copy
 import hashlib
 import random
@@ -57,30 +58,37 @@ def melody_labels(config, sequences):
     return result
 
 
+@contextlib.contextmanager
+def _graph_reading(mode, config, records):
+    """A Magenta graph in `mode` ("train" or "eval") fed from `records`, and a session whose
+    reader threads run while the block does."""
+    tf = env.load_magenta()
+    from magenta.models.shared import events_rnn_graph
+    with tf.Graph().as_default(), env.native_logs_hidden():
+        events_rnn_graph.get_build_graph_fn(mode, config, [str(records)])()
+        with tf.Session() as sess:
+            sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+            coord = tf.train.Coordinator()
+            threads = tf.train.start_queue_runners(sess, coord)
+            try:
+                yield tf, sess
+            finally:
+                coord.request_stop()
+                coord.join(threads, stop_grace_period_secs=5)
+
+
 def evaluate(config, records, count, checkpoint):
     """Mean loss per melody event (nats) and next-event accuracy of a checkpoint over `count`
     examples of `records`, read one at a time (Magenta's reader uses 4 threads, so at the end
     of a full pass one or two examples may be read twice instead of once)."""
-    tf = env.load_magenta()
-    from magenta.models.shared import events_rnn_graph
     config = copy.deepcopy(config)
     config.hparams.batch_size = 1
-    with tf.Graph().as_default(), env.native_logs_hidden():
-        events_rnn_graph.get_build_graph_fn("eval", config, [str(records)])()
-        loss = tf.get_collection("loss")[0]
-        accuracy = tf.get_collection("metrics/accuracy")[0]
-        eval_ops = tf.get_collection("eval_ops")
-        saver = tf.train.Saver()
-        with tf.Session() as sess:
-            sess.run(tf.local_variables_initializer())
-            saver.restore(sess, str(checkpoint))
-            coord = tf.train.Coordinator()
-            threads = tf.train.start_queue_runners(sess, coord)
-            for _ in range(count):
-                sess.run(eval_ops)
-            result = sess.run({"loss": loss, "accuracy": accuracy})
-            coord.request_stop()
-            coord.join(threads, stop_grace_period_secs=5)
+    with _graph_reading("eval", config, records) as (tf, sess):
+        tf.train.Saver().restore(sess, str(checkpoint))
+        for _ in range(count):
+            sess.run(tf.get_collection("eval_ops"))
+        result = sess.run({"loss": tf.get_collection("loss")[0],
+                           "accuracy": tf.get_collection("metrics/accuracy")[0]})
     return {k: round(float(v), 4) for k, v in result.items()} | {"sequences": count}
 
 
@@ -105,7 +113,8 @@ def check_enough(config, sequences):
     from artlab import ArtlabError
     labels = melody_labels(config, sequences)
     melodies = len(labels)
-    notes = sum(1 for seq in labels for label in seq if label >= 2)  # 0 hold, 1 silence
+    pitches = range(2, 2 + config.max_note - config.min_note)  # 0 hold, 1 silence, then notes
+    notes = sum(1 for seq in labels for label in seq if label in pitches)
     if melodies == 0 or notes < MIN_NOTES:
         raise ArtlabError(
             f"That is too little music to learn from: {melodies} usable melodies with {notes} "
@@ -123,8 +132,6 @@ def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=N
     import tempfile
     from pathlib import Path
     from artlab import melody
-    tf = env.load_magenta()
-    from magenta.models.shared import events_rnn_graph
     base = start_from.config if start_from else melody.attention_config()
     layers, attn = list(base.hparams.rnn_layer_sizes), base.hparams.attn_length
     keep_key = base.transpose_to_key is None
@@ -133,28 +140,19 @@ def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=N
     losses = []
     with tempfile.TemporaryDirectory(prefix="artlab-train-") as work:
         records, _ = make_examples(config, iter(sequences), Path(work))
-        with tf.Graph().as_default(), env.native_logs_hidden():
-            events_rnn_graph.get_build_graph_fn("train", config, [str(records)])()
-            train_op = tf.get_collection("train_op")[0]
-            loss = tf.get_collection("loss")[0]
-            with tf.Session() as sess:
-                sess.run(tf.global_variables_initializer())
-                if start_from:
-                    known = {name for name, _ in tf.train.list_variables(
-                        str(start_from._checkpoint))}
-                    weights = [v for v in tf.global_variables() if v.op.name in known
-                               and "global_step" not in v.op.name]
-                    tf.train.Saver(weights).restore(sess, str(start_from._checkpoint))
-                coord = tf.train.Coordinator()
-                threads = tf.train.start_queue_runners(sess, coord)
-                for step in range(steps):
-                    _, value = sess.run([train_op, loss])
-                    losses.append(float(value))
-                    if on_step:
-                        on_step(step, float(value))
-                coord.request_stop()
-                coord.join(threads, stop_grace_period_secs=5)
-                checkpoint = tf.train.Saver().save(sess, str(Path(work) / "model.ckpt"))
+        with _graph_reading("train", config, records) as (tf, sess):
+            if start_from:
+                known = {name for name, _ in tf.train.list_variables(str(start_from.checkpoint))}
+                weights = [v for v in tf.global_variables()
+                           if v.op.name in known and "global_step" not in v.op.name]
+                tf.train.Saver(weights).restore(sess, str(start_from.checkpoint))
+            train_op, loss = tf.get_collection("train_op")[0], tf.get_collection("loss")[0]
+            for step in range(steps):
+                _, value = sess.run([train_op, loss])
+                losses.append(float(value))
+                if on_step:
+                    on_step(step, float(value))
+            checkpoint = tf.train.Saver().save(sess, str(Path(work) / "model.ckpt"))
         path = music.new_paths(Path(out_folder), stem, ("mag",))["mag"]
         melody.write_bundle(checkpoint, path, layers, attn,
                             f"Trained in ML for Artists on {len(sequences)} pieces, {steps} "

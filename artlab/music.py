@@ -230,12 +230,13 @@ def play(seq):
     return Audio(audio, rate=SAMPLE_RATE)
 
 
-def show(seq, primer=None, title=None):
-    """Show a piano roll and an audio player in the notebook; `primer` notes are blue."""
+def show(seq, primer=None, title=None, ax=None):
+    """Show a piano roll (on `ax` if given) and an audio player in the notebook; `primer`
+    notes are blue."""
     import matplotlib.pyplot as plt
     from IPython.display import display
     start = max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
-    figure = piano_roll(seq, highlight_after=start, title=title)
+    figure = piano_roll(seq, highlight_after=start, title=title, ax=ax)
     display(figure, play(seq))
     plt.close(figure)
 

@@ -5,11 +5,13 @@ class LiveLoss:
     """Call it once per training step with the loss; it moves a tqdm bar and redraws the loss
     curve every `every` steps (beside an optional reference curve, e.g. the course model's)."""
 
-    def __init__(self, total, title="training", every=10, reference=None):
+    def __init__(self, total, title="training", every=10, reference=None,
+                 unit="nats per event"):
         import ipywidgets as widgets
         from IPython.display import display
         from tqdm.auto import tqdm
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
+        self.unit = unit
         self.losses = []
         self.bar = tqdm(total=total, desc=title)
         self.plot = widgets.Output()
@@ -31,7 +33,7 @@ class LiveLoss:
             ax.plot(range(1, len(self.losses) + 1), self.losses, label="loss, this run")
             if self.reference is not None:
                 ax.axhline(self.reference[1], color="grey", linestyle="--", label=self.reference[0])
-            ax.set_xlabel("training step"); ax.set_ylabel("loss (nats per event)")
+            ax.set_xlabel("training step"); ax.set_ylabel(f"loss ({self.unit})")
             ax.set_title(self.title); ax.legend()
             display(fig)
             plt.close(fig)

@@ -11,6 +11,7 @@ from artlab import ArtlabError
 
 
 COURSE_WRITER = "text/course_writer.zip"
+MAX_LENGTH = 100_000
 
 
 def course_writer_path():
@@ -102,6 +103,8 @@ class FastSampler:
             raise ArtlabError(f"Temperature must be above 0 and at most 5 (got {temperature}).")
         if len(prompt_ids) == 0:
             raise ArtlabError("Give a prompt of at least one character.")
+        if not 1 <= length <= MAX_LENGTH:
+            raise ArtlabError(f"Length must be from 1 to {MAX_LENGTH} characters (got {length}).")
         random = np.random.default_rng(seed)
         states = self.start()
         for char_id in prompt_ids:
@@ -193,20 +196,30 @@ def training_callbacks(minutes=None, on_batch=None):
     return [Budget()]
 
 
+def fit(model, ids, settings, minutes=None, on_batch=None):
+    """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
+    learning_rate) until `minutes` have passed. Returns the Keras history."""
+    import keras
+    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    inputs, targets = pieces(ids, settings["length"])
+    return model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=10_000,
+                     shuffle=True, verbose=0, callbacks=training_callbacks(minutes, on_batch))
+
+
 def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     """Train the workshop recipe on `corpus` for `minutes` with a progress bar (time) and save
     it under a new name in `out_folder`. Returns the path."""
     import time
-    import keras
     from tqdm.auto import tqdm
     from artlab import music
+    if not 0 < minutes <= 24 * 60:
+        raise ArtlabError(f"Minutes must be above 0 and at most a day (got {minutes}).")
     settings = settings or WORKSHOP
     chars = Characters.of(corpus)
     ids, _ = chars.ids(corpus)
-    inputs, targets = pieces(ids, settings["length"])
+    pieces(ids, settings["length"])  # too short: say so before building anything
     model = workshop_model(len(chars))
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     bar = tqdm(total=round(minutes * 60), desc="training", unit="s")
     started = time.monotonic()
 
@@ -214,8 +227,7 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
         bar.n = min(bar.total, round(time.monotonic() - started))
         bar.set_postfix(loss=f"{loss:.3f}", step=step + 1)
 
-    history = model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=10_000,
-                        shuffle=True, verbose=0, callbacks=training_callbacks(minutes, tick))
+    history = fit(model, ids, settings, minutes, tick)
     bar.close()
     path = music.new_paths(Path(out_folder), stem, ("zip",))["zip"]
     return save(model, chars, path, {

@@ -27,7 +27,7 @@ def stock_generator(model, folder):
     config.hparams.batch_size = 128
     exporter = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
         model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
-        steps_per_quarter=config.steps_per_quarter, checkpoint=str(model._checkpoint))
+        steps_per_quarter=config.steps_per_quarter, checkpoint=str(model.checkpoint))
     path = Path(folder) / "stock.mag"
     exporter.create_bundle_file(str(path), "stock export")
     exporter.close()

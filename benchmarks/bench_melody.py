@@ -105,7 +105,7 @@ def quality(model, bundle_path):
         records, count = training.make_examples(
             config, training.transposed(test, (0,), 1), Path(folder))
         started = time.time()
-        rnn = training.evaluate(config, records, count, model._checkpoint)
+        rnn = training.evaluate(config, records, count, model.checkpoint)
     assert count == len(test_labels), "the pipeline and melody_labels disagree"
     return {"figure": "test_nll_per_event", "split": "test", "melodies": count,
             "events": ngram["events"], "ours_nats": rnn["loss"],

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,16 +49,9 @@ def train_for(build, settings, train_ids, minutes, seed=0):
     import keras
     keras.utils.set_random_seed(seed)
     model = build()
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    inputs, targets = writer.pieces(train_ids, settings["length"])
     started = time.monotonic()
-    history = model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=1000,
-                        shuffle=True, verbose=0,
-                        callbacks=writer.training_callbacks(minutes=minutes))
-    seconds = time.monotonic() - started
-    del history
-    return model, int(model.optimizer.iterations.numpy()), seconds
+    writer.fit(model, train_ids, settings, minutes)
+    return model, int(model.optimizer.iterations.numpy()), time.monotonic() - started
 
 
 def validation_loss(model, val_ids, length=100, batch_size=64):

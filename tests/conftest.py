@@ -9,6 +9,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["ARTLAB_SMOKE"] = "1"
 
+from artlab import env  # noqa: E402
+
+env.quiet_tensorflow()  # as the notebooks' set-up cell does: test order must not matter
+
 
 @pytest.fixture(autouse=True)
 def _output_folder(tmp_path, monkeypatch):

@@ -49,7 +49,7 @@ def test_evaluate_scores_a_checkpoint(few_tunes, tmp_path, tiny_bundle):
     model = melody.MelodyModel(tiny_bundle)
     records, count = training.make_examples(
         model.config, training.transposed(few_tunes[:4], (0,), 1), tmp_path)
-    result = training.evaluate(model.config, records, count, model._checkpoint)
+    result = training.evaluate(model.config, records, count, model.checkpoint)
     classes = model.config.encoder_decoder.num_classes
     assert result["sequences"] == count
     assert 0 <= result["accuracy"] <= 1

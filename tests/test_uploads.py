@@ -1,7 +1,7 @@
 """Upload boxes: both ipywidgets value shapes, and bad files that fall back with a sentence."""
 import pytest
 
-from artlab import ArtlabError, env, music
+from artlab import env, music
 from artlab.uploads import uploaded_files
 
 

@@ -112,11 +112,13 @@ def test_a_korean_poem_trains_and_writes(tmp_path, encoding):
 
 
 def test_the_time_budget_stops_training():
-    import keras
     model = writer.workshop_model(5, embedding=4, units=8)
-    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True))
-    inputs, targets = writer.pieces(np.arange(2001) % 5, 10)
-    history = model.fit(inputs, targets, batch_size=4, epochs=50, verbose=0,
-                        callbacks=writer.training_callbacks(minutes=0.0))
+    settings = {"batch_size": 4, "length": 10, "learning_rate": 0.001}
+    history = writer.fit(model, np.arange(2001) % 5, settings, minutes=0.0)
     assert len(history.history["loss"]) == 1  # stopped after its first batch
+    assert int(model.optimizer.iterations.numpy()) == 1
+
+
+def test_too_long_a_text_to_write_is_refused():
+    with pytest.raises(ArtlabError, match="Length"):
+        writer.FastSampler(small_model(5)).write([1], writer.MAX_LENGTH + 1)
