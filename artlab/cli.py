@@ -57,14 +57,11 @@ def _tokens(args):
 def _write(args):
     from artlab import env, writer
     env.quiet_tensorflow()
-    model, chars, _ = writer.load(args.model or writer.course_writer_path())
-    prompt, unseen = chars.ids(args.prompt)
-    if unseen:
-        print(f"note: this writer never saw {''.join(unseen)!r}; it reads the closest "
-              "characters it knows instead.", file=sys.stderr)
+    chosen = writer.load(args.model)
+    for remark in chosen.remarks(args.prompt):
+        print(f"note: {remark}", file=sys.stderr)
     seed = args.seed if args.seed is not None else random.randrange(10**6)
-    written = writer.FastSampler(model).write(prompt, args.length, args.temperature, seed)
-    print(args.prompt + chars.text(written))
+    print(chosen.write(args.prompt, args.length, args.temperature, seed))
     return 0
 
 

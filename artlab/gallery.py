@@ -4,7 +4,8 @@ import base64
 import html
 from pathlib import Path
 
-MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png"}
+MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png", "txt": "text/plain",
+        "zip": "application/zip"}
 
 
 def side_by_side(songs, primer=None, titles=None, per_row=2):
@@ -22,6 +23,16 @@ def side_by_side(songs, primer=None, titles=None, per_row=2):
         cells.append(cell)
     rows = [widgets.HBox(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
     return widgets.VBox(rows)
+
+
+def texts_side_by_side(texts, titles, per_row=3):
+    """Several texts in columns, `per_row` to a row, each under its title (HTML to display)."""
+    from IPython.display import HTML
+    cells = [f'<div style="flex:1 1 {90 // per_row}%;min-width:14em;margin:0 .5em 1em 0">'
+             f"<b>{html.escape(title)}</b>"
+             f'<pre style="white-space:pre-wrap;font-size:0.85em">{html.escape(text)}</pre></div>'
+             for text, title in zip(texts, titles)]
+    return HTML('<div style="display:flex;flex-wrap:wrap">' + "".join(cells) + "</div>")
 
 
 def download_links(paths, label=None):

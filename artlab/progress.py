@@ -3,24 +3,35 @@
 
 class LiveLoss:
     """Call it once per training step with the loss; it moves a tqdm bar and redraws the loss
-    curve every `every` steps (beside an optional reference curve, e.g. the course model's)."""
+    curve every `every` steps (beside an optional reference line, e.g. the course model's).
+    The bar counts `total` steps, or, given `minutes` instead, the seconds of a time budget."""
 
-    def __init__(self, total, title="training", every=10, reference=None,
-                 unit="nats per event"):
+    def __init__(self, total=None, title="training", every=10, reference=None,
+                 unit="nats per event", minutes=None):
+        import time
         import ipywidgets as widgets
         from IPython.display import display
         from tqdm.auto import tqdm
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
-        self.unit = unit
+        self.unit, self.started = unit, time.monotonic()
         self.losses = []
-        self.bar = tqdm(total=total, desc=title)
+        if minutes is None:
+            self.bar = tqdm(total=total, desc=title)
+        else:
+            self.bar = tqdm(total=round(minutes * 60), desc=title, unit="s")
+        self.timed = minutes is not None
         self.plot = widgets.Output()
         display(self.plot)
 
     def __call__(self, step, loss):
+        import time
         self.losses.append(float(loss))
-        self.bar.update(1)
-        self.bar.set_postfix(loss=f"{loss:.3f}")
+        if self.timed:
+            self.bar.n = min(self.bar.total, round(time.monotonic() - self.started))
+            self.bar.refresh()
+        else:
+            self.bar.update(1)
+        self.bar.set_postfix(loss=f"{loss:.3f}", step=len(self.losses))
         if len(self.losses) % self.every == 0 or len(self.losses) == self.total:
             self.draw()
 

@@ -68,3 +68,62 @@ def shakespeare():
     from artlab import env
     with gzip.open(env.assets_dir() / SHAKESPEARE, "rt", encoding="utf-8") as f:
         return f.read()
+
+
+TINY_SHAKESPEARE_URL = "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt"
+TINY_SHAKESPEARE_MD5 = "6fb458f1232090904fb40fe944165e91"
+
+
+def course_text(online=None, url=TINY_SHAKESPEARE_URL, timeout=15):
+    """Shakespeare to learn from, and a sentence saying which. Online (by default on Colab):
+    TensorFlow's tinyshakespeare, downloaded once and checked by its MD5. Otherwise, or when that
+    fails: the course's own corpus from assets/. Never raises for the network."""
+    import hashlib
+    import urllib.request
+    from artlab import env
+    online = env.on_colab() if online is None else online
+    if online:
+        cached = env.output_dir() / "text" / "tinyshakespeare.txt"
+        try:
+            if cached.is_file():
+                data = cached.read_bytes()
+            else:
+                with urllib.request.urlopen(url, timeout=timeout) as response:
+                    data = response.read()
+            if hashlib.md5(data).hexdigest() == TINY_SHAKESPEARE_MD5:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_bytes(data)
+                return data.decode("utf-8"), ("TensorFlow's tinyshakespeare (1.1 million characters,"
+                                              " checksum checked).")
+            why = f"what {url} sent is not the expected file (checksum differs)"
+        except OSError as problem:
+            why = f"it could not be downloaded ({problem})"
+        return shakespeare(), f"Using the course's own Shakespeare: tinyshakespeare {why}."
+    return shakespeare(), "The course's own Shakespeare corpus (42 works, 5 million characters)."
+
+
+def uploaded_text(upload_value=None, pasted="", fallback=None):
+    """The text to learn from: an uploaded file (ipywidgets 7 or 8), else pasted text, else
+    `fallback` (default: `course_text()`). Returns (text, remarks). Bad input never stops the
+    notebook: the remarks say what was wrong and which text is used instead."""
+    from artlab import uploads
+    remarks = []
+    try:
+        files = uploads.uploaded_files(upload_value)
+        if files:
+            name, data = files[0]
+            if not data:
+                raise ArtlabError(
+                    f"{name} arrived empty. Colab's upload box can lose files over about 1 MB: "
+                    "run `from google.colab import files; files.upload()` instead, or put the "
+                    "file in the Files panel and use text.read('/content/your-file.txt').")
+            return decode(data, name)
+        if pasted and pasted.strip():
+            return decode(pasted.encode("utf-8"), "your pasted text")
+    except ArtlabError as problem:
+        remarks.append(str(problem))
+    if fallback is None:
+        fallback, said = course_text()
+    else:
+        said = "The text given instead."
+    return fallback, remarks + [f"Nothing usable was given, so: {said}"]

@@ -120,12 +120,15 @@ class FastSampler:
 
 
 def save(model, chars, path, about=None):
-    """A writer as one .zip: the Keras model, its characters and a note of how it was made."""
+    """A writer as one .zip: the Keras model (weights only, no optimizer state), its characters
+    and a note of how it was made."""
     import tempfile
     path = Path(path)
+    bare = model.__class__.from_config(model.get_config())
+    bare.set_weights(model.get_weights())
     with tempfile.TemporaryDirectory() as folder:
         keras_file = Path(folder) / "model.keras"
-        model.save(keras_file)
+        bare.save(keras_file)
         with zipfile.ZipFile(path, "w") as bundle:
             bundle.write(keras_file, "model.keras")
             bundle.writestr("characters.json", json.dumps(chars.chars, ensure_ascii=False))
@@ -133,26 +136,79 @@ def save(model, chars, path, about=None):
     return path
 
 
-def load(path):
-    """(Keras model, Characters, about) from a writer saved by `save`."""
+def keep(model, chars, stem="my-writer", about=None, folder=None):
+    """Save a writer under a new name (never over an earlier one) in `folder` (default: the
+    output folder). Returns the path."""
+    from artlab import env, music
+    path = music.new_paths(Path(folder or env.output_dir()), stem, ("zip",))["zip"]
+    return save(model, chars, path, about)
+
+
+def keep_text(written, stem="my-writing", folder=None):
+    """Save written text as UTF-8 under a new name. Returns the path."""
+    from artlab import env, music
+    path = music.new_paths(Path(folder or env.output_dir()), stem, ("txt",))["txt"]
+    path.write_text(written, encoding="utf-8")
+    return path
+
+
+class Writer:
+    """A trained writer: its Keras model, its characters, how it was made, and a fast sampler."""
+
+    def __init__(self, model, chars, about=None):
+        self.model, self.chars, self.about = model, chars, about or {}
+        self.sampler = FastSampler(model)
+
+    def remarks(self, prompt):
+        """One sentence naming the prompt's characters this writer never saw (or none)."""
+        unseen = self.chars.ids(prompt)[1]
+        if not unseen:
+            return []
+        return [f"This writer never saw {''.join(unseen)!r}; it reads the closest characters "
+                "it knows instead."]
+
+    def write(self, prompt, length=400, temperature=0.8, seed=None):
+        """The prompt followed by `length` new characters."""
+        ids, _ = self.chars.ids(prompt)
+        return prompt + self.chars.text(self.sampler.write(ids, length, temperature, seed))
+
+
+def load(path=None):
+    """The writer saved at `path` (default: the course writer), as a `Writer`."""
     import tempfile
     import keras
-    path = Path(path)
+    path = Path(path) if path else course_writer_path()
     if not path.is_file():
         raise ArtlabError(f"There is no writer at {path}: give the path of a writer .zip.")
     try:
         with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory() as folder:
             bundle.extract("model.keras", folder)
-            model = keras.saving.load_model(Path(folder) / "model.keras")
+            model = keras.saving.load_model(Path(folder) / "model.keras", compile=False)
             chars = Characters(json.loads(bundle.read("characters.json").decode("utf-8")))
             about = json.loads(bundle.read("about.json").decode("utf-8"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ArtlabError(f"{path.name} is not a writer saved by the course: train one in "
                           "notebook 03, or leave the model out to use the course writer.") from None
-    return model, chars, about
+    return Writer(model, chars, about)
 
 
-WORKSHOP = {"batch_size": 64, "length": 100, "learning_rate": 0.002}
+def average_loss(model, ids, length=100, batch_size=64, most=None):
+    """How surprised `model` is by a row of ids: the mean cross-entropy of each next character,
+    in nats per character (over at most `most` characters)."""
+    import keras
+    inputs, targets = pieces(ids[:most + 1] if most else ids, length)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    total, count = 0.0, 0
+    for start in range(0, len(inputs), batch_size):
+        logits = model(inputs[start:start + batch_size], training=False)
+        batch = targets[start:start + batch_size]
+        total += float(loss(batch, logits)) * batch.size
+        count += batch.size
+    return total / count
+
+
+# Chosen by benchmarks/sweep_writer_recipes.py and bench_writer.py (results in benchmarks/results).
+WORKSHOP = {"batch_size": 128, "length": 100, "learning_rate": 0.003}
 
 
 def pieces(ids, length):
@@ -177,8 +233,9 @@ def workshop_model(vocabulary_size, embedding=64, units=512):
     ])
 
 
-def training_callbacks(minutes=None, on_batch=None):
-    """Keras callbacks: stop after `minutes` of training, and call on_batch(step, loss)."""
+def training_callbacks(minutes=None, on_batch=None, steps=None):
+    """Keras callbacks: stop after `minutes` of training or `steps` batches, whichever comes
+    first, and call on_batch(step, loss of that batch)."""
     import time
     import keras
 
@@ -186,25 +243,32 @@ def training_callbacks(minutes=None, on_batch=None):
         def on_train_begin(self, logs=None):
             self.started, self.step = time.monotonic(), 0
 
+        def on_epoch_begin(self, epoch, logs=None):
+            self.mean_so_far = 0.0
+
         def on_train_batch_end(self, batch, logs=None):
+            # Keras reports the epoch's running mean; undo it to get this batch's own loss.
+            mean = float(logs["loss"])
             if on_batch:
-                on_batch(self.step, float(logs["loss"]))
+                on_batch(self.step, (batch + 1) * mean - batch * self.mean_so_far)
+            self.mean_so_far = mean
             self.step += 1
-            if minutes is not None and time.monotonic() - self.started > minutes * 60:
+            out_of_time = minutes is not None and time.monotonic() - self.started > minutes * 60
+            if out_of_time or (steps is not None and self.step >= steps):
                 self.model.stop_training = True
 
     return [Budget()]
 
 
-def fit(model, ids, settings, minutes=None, on_batch=None):
+def fit(model, ids, settings, minutes=None, on_batch=None, steps=None):
     """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
-    learning_rate) until `minutes` have passed. Returns the Keras history."""
+    learning_rate) until `minutes` have passed or `steps` batches. Returns the Keras history."""
     import keras
     model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     inputs, targets = pieces(ids, settings["length"])
     return model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=10_000,
-                     shuffle=True, verbose=0, callbacks=training_callbacks(minutes, on_batch))
+                     shuffle=True, verbose=0, callbacks=training_callbacks(minutes, on_batch, steps))
 
 
 def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
@@ -212,7 +276,6 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     it under a new name in `out_folder`. Returns the path."""
     import time
     from tqdm.auto import tqdm
-    from artlab import music
     if not 0 < minutes <= 24 * 60:
         raise ArtlabError(f"Minutes must be above 0 and at most a day (got {minutes}).")
     settings = settings or WORKSHOP
@@ -229,8 +292,7 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
 
     history = fit(model, ids, settings, minutes, tick)
     bar.close()
-    path = music.new_paths(Path(out_folder), stem, ("zip",))["zip"]
-    return save(model, chars, path, {
+    return keep(model, chars, stem, folder=out_folder, about={
         "recipe": "workshop", "settings": settings, "characters": len(corpus),
         "steps": int(model.optimizer.iterations.numpy()),
         "final_loss": round(float(history.history["loss"][-1]), 4), "minutes": minutes})

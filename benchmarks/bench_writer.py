@@ -54,19 +54,6 @@ def train_for(build, settings, train_ids, minutes, seed=0):
     return model, int(model.optimizer.iterations.numpy()), time.monotonic() - started
 
 
-def validation_loss(model, val_ids, length=100, batch_size=64):
-    import keras
-    inputs, targets = writer.pieces(val_ids, length)
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    total, count = 0.0, 0
-    for start in range(0, len(inputs), batch_size):
-        logits = model(inputs[start:start + batch_size], training=False)
-        batch = targets[start:start + batch_size]
-        total += float(loss(batch, logits)) * batch.size
-        count += batch.size
-    return total / count
-
-
 def tutorial_one_step(model):
     """The tutorial's sampling loop: a tf.function that runs one Keras call per character,
     carrying the GRU state and drawing with tf.random.categorical."""
@@ -118,7 +105,7 @@ def main():
         model, steps, seconds = train_for(build, settings, train_ids, args.minutes)
         trained[name] = model
         print(json.dumps({"figure": "val_loss_after_budget", "recipe": name,
-                          "val_nats_per_char": round(validation_loss(model, val_ids), 4),
+                          "val_nats_per_char": round(writer.average_loss(model, val_ids), 4),
                           "minutes": args.minutes, "train_seconds": round(seconds),
                           "steps": steps, "parameters": model.count_params(),
                           "settings": settings, "machine": machine}), flush=True)

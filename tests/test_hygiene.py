@@ -52,3 +52,8 @@ def test_every_asset_has_provenance():
         provenance = json.loads(bundle.with_suffix(".json").read_text())
         assert provenance["command"].startswith("python scripts/")
         assert {"train", "eval"} <= set(provenance["metrics"])
+    for writer_zip in (ROOT / "assets").rglob("*.zip"):
+        provenance = json.loads(writer_zip.with_suffix(".json").read_text())
+        assert provenance["command"].startswith("python scripts/")
+        assert provenance["val_loss_held_out_plays"] > 0 and provenance["steps"] > 0
+        assert writer_zip.stat().st_size <= 10 * 2**20  # the limit for the course writer

@@ -39,12 +39,30 @@ def test_download_links_carry_the_files(tmp_path):
         assert base64.b64encode(path.read_bytes()).decode() in page
 
 
+def test_texts_side_by_side_escape_and_keep_every_text():
+    page = gallery.texts_side_by_side(["<b>ROMEO</b>: hi", "둘"], ["T=0.5", "T=1.0"]).data
+    assert "&lt;b&gt;ROMEO&lt;/b&gt;: hi" in page and "둘" in page and "T=1.0" in page
+
+
 def test_live_loss_counts_steps_and_draws():
     live = LiveLoss(total=4, every=2, reference=("course model", 1.1))
     for step, loss in enumerate([3.0, 2.0, 1.5, 1.2]):
         live(step, loss)
     live.close()
     assert live.losses == [3.0, 2.0, 1.5, 1.2] and live.bar.n == 4
+
+
+def test_live_loss_on_a_time_budget_counts_seconds(monkeypatch):
+    import time
+    clock = iter([100.0, 100.0, 130.0, 500.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    live = LiveLoss(minutes=2, every=5, unit="nats per character")
+    assert live.bar.total == 120
+    live(0, 4.0)
+    live(1, 3.0)
+    assert live.bar.n == 30
+    live(2, 2.5)
+    assert live.bar.n == 120  # never past the budget
 
 
 @pytest.fixture(scope="module")

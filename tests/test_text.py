@@ -71,3 +71,61 @@ def test_the_offline_shakespeare_corpus_is_clean_and_whole():
     assert len(summary["works"]) == 42 and "hamlet" in summary["works"]
     assert "To be, or not to be" in corpus and "From fairest creatures" in corpus
     assert "gutenberg" not in corpus.lower() and "Paradise Lost" not in corpus
+
+
+def _fake_download(monkeypatch, data=None, problem=None):
+    import io
+    import urllib.request
+    calls = []
+
+    def urlopen(url, timeout=None):
+        calls.append(url)
+        if problem:
+            raise problem
+        return io.BytesIO(data)
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    return calls
+
+
+def test_tinyshakespeare_is_checked_and_kept(monkeypatch, tmp_path):
+    from pathlib import Path
+    monkeypatch.setenv("ARTLAB_OUTPUT", str(tmp_path))
+    real = (Path(__file__).parents[2] / "shared" / "data" / "tinyshakespeare.txt")
+    if not real.is_file():
+        pytest.skip("../shared/data/tinyshakespeare.txt is not on this machine")
+    calls = _fake_download(monkeypatch, real.read_bytes())
+    corpus, said = text.course_text(online=True)
+    assert corpus.startswith("First Citizen:") and "checksum checked" in said
+    again, _ = text.course_text(online=True)
+    assert again == corpus and len(calls) == 1  # kept after the first download
+
+
+def test_a_wrong_or_missing_download_falls_back_to_the_bundled_corpus(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARTLAB_OUTPUT", str(tmp_path))
+    _fake_download(monkeypatch, b"<html>captive portal</html>")
+    corpus, said = text.course_text(online=True)
+    assert "checksum differs" in said and corpus == text.shakespeare()
+    _fake_download(monkeypatch, problem=OSError("no network"))
+    corpus, said = text.course_text(online=True)
+    assert "could not be downloaded (no network)" in said and len(corpus) > 5_000_000 - 1
+    assert not (tmp_path / "text" / "tinyshakespeare.txt").exists()
+
+
+@pytest.mark.parametrize("value, pasted, says", [
+    ({"big.txt": {"content": b"", "metadata": {}}}, "", "arrived empty"),
+    ((), "too short", "at least 1,000"),
+    ([{"name": "pic.txt", "content": memoryview(b"\x89PNG\x00\x00" * 300)}], "", "binary"),
+])
+def test_bad_uploads_and_pastes_say_why_and_fall_back(value, pasted, says):
+    corpus, remarks = text.uploaded_text(value, pasted, fallback="the fallback")
+    assert corpus == "the fallback" and says in remarks[0] and len(remarks) == 2
+
+
+def test_uploads_of_both_widget_versions_and_pastes_are_read():
+    poem = (KOREAN_POEM * 30).encode("cp949")
+    for value in ({"시.txt": {"content": poem, "metadata": {}}},
+                  ({"name": "시.txt", "content": memoryview(poem)},)):
+        corpus, remarks = text.uploaded_text(value, "", fallback="unused")
+        assert corpus == KOREAN_POEM * 30 and "CP949" in remarks[0]
+    corpus, remarks = text.uploaded_text(None, KOREAN_POEM * 30, fallback="unused")
+    assert corpus == KOREAN_POEM * 30 and remarks == ["Read your pasted text as UTF-8."]

@@ -55,10 +55,11 @@ def test_a_saved_writer_loads_and_writes_the_same(tmp_path):
     model = small_model(9)
     chars = writer.Characters.of("abcdefgh ")
     path = writer.save(model, chars, tmp_path / "w.zip", {"steps": 0})
-    again, chars_again, about = writer.load(path)
-    assert chars_again.chars == chars.chars and about == {"steps": 0}
-    assert writer.FastSampler(again).write([1], 30, seed=1) == \
-        writer.FastSampler(model).write([1], 30, seed=1)
+    again = writer.load(path)
+    assert again.chars.chars == chars.chars and again.about == {"steps": 0}
+    assert again.sampler.write([1], 30, seed=1) == writer.FastSampler(model).write([1], 30, seed=1)
+    assert again.write("ab", 10, seed=2).startswith("ab") and len(again.write("ab", 10)) == 12
+    assert again.remarks("abc") == [] and "'Z'" in again.remarks("Z")[0]
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", None])
@@ -108,7 +109,7 @@ def test_a_korean_poem_trains_and_writes(tmp_path, encoding):
     written = chars.text(writer.FastSampler(model).write(prompt, 40, 0.5, seed=0))
     assert len(written) == 40 and any("\uac00" <= c <= "\ud7a3" for c in written)
     saved = writer.save(model, chars, tmp_path / "poem-writer.zip")
-    assert writer.load(saved)[1].chars == chars.chars
+    assert writer.load(saved).chars.chars == chars.chars
 
 
 def test_the_time_budget_stops_training():
@@ -122,3 +123,51 @@ def test_the_time_budget_stops_training():
 def test_too_long_a_text_to_write_is_refused():
     with pytest.raises(ArtlabError, match="Length"):
         writer.FastSampler(small_model(5)).write([1], writer.MAX_LENGTH + 1)
+
+
+def test_steps_cap_training_and_each_batch_reports_its_own_loss():
+    import keras
+    model = small_model(5)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    inputs = np.random.default_rng(0).integers(0, 5, (40, 10))
+    mine, running = [], []
+
+    class Running(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            running.append(float(logs["loss"]))
+    model.fit(inputs, (inputs + 1) % 5, batch_size=8, epochs=3, verbose=0, shuffle=False,
+              callbacks=writer.training_callbacks(on_batch=lambda s, l: mine.append(l), steps=7)
+              + [Running()])
+    assert len(mine) == 7 and int(model.optimizer.iterations.numpy()) == 7
+    # the mean of an epoch's batch losses is Keras's running mean at the epoch's end
+    assert abs(np.mean(mine[:5]) - running[4]) < 1e-5 and mine[1] != running[1]
+
+
+def test_average_loss_is_cross_entropy_per_character():
+    model = small_model(6)
+    ids = np.random.default_rng(1).integers(0, 6, 501)
+    logits = np.asarray(model(ids[:500].reshape(5, 100)))
+    logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    expected = -np.take_along_axis(logp, ids[1:].reshape(5, 100, 1), -1).mean()
+    assert abs(writer.average_loss(model, ids) - expected) < 1e-4
+    assert abs(writer.average_loss(model, ids, most=200) -
+               writer.average_loss(model, ids[:201])) < 1e-6
+
+
+def test_saved_writers_leave_the_optimizer_out(tmp_path):
+    import keras
+    model = small_model(9, units=256)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((2, 3)), np.zeros((2, 3, 9)), verbose=0)
+    path = writer.save(model, writer.Characters.of("abcdefgh "), tmp_path / "w.zip")
+    weights = sum(w.size for w in model.get_weights()) * 4
+    assert path.stat().st_size < 1.5 * weights  # Adam's two moments would triple it
+
+
+def test_kept_writers_and_texts_never_overwrite(tmp_path):
+    chars = writer.Characters.of("abc ")
+    first = writer.keep(small_model(4), chars, "mine", {"n": 1}, tmp_path)
+    second = writer.keep(small_model(4), chars, "mine", {"n": 2}, tmp_path)
+    assert first != second and writer.load(first).about == {"n": 1}
+    texts = [writer.keep_text(t, "poem", tmp_path) for t in ("하나", "two")]
+    assert [p.read_text(encoding="utf-8") for p in texts] == ["하나", "two"]
