@@ -14,7 +14,7 @@ class LiveLoss:
         from tqdm.auto import tqdm
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
         self.unit, self.started = unit, time.monotonic()
-        self.losses = []
+        self.losses, self.checks = [], []
         if minutes is None:
             self.bar = tqdm(total=total, desc=title)
         else:
@@ -35,6 +35,11 @@ class LiveLoss:
         if len(self.losses) % self.every == 0 or len(self.losses) == self.total:
             self.draw()
 
+    def check(self, step, loss):
+        """A loss on text the model does not train on, after `step` steps (drawn as dots)."""
+        self.checks.append((step, float(loss)))
+        self.draw()
+
     def draw(self):
         import matplotlib.pyplot as plt
         from IPython.display import display
@@ -42,6 +47,8 @@ class LiveLoss:
             self.plot.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(7, 2.8))
             ax.plot(range(1, len(self.losses) + 1), self.losses, label="loss, this run")
+            if self.checks:
+                ax.plot(*zip(*self.checks), "o-", color="tab:red", label="on text it never trains on")
             if self.reference is not None:
                 ax.axhline(self.reference[1], color="grey", linestyle="--", label=self.reference[0])
             ax.set_xlabel("training step"); ax.set_ylabel(f"loss ({self.unit})")

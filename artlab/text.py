@@ -1,5 +1,6 @@
 """Texts for the AI writer: read an upload or a file in UTF-8 or Korean CP949 / EUC-KR, and
 refuse, in one sentence, what cannot be learned from (empty, binary, too short); cap huge ones."""
+import re
 from pathlib import Path
 
 from artlab import ArtlabError
@@ -60,6 +61,7 @@ def read(source):
 
 
 SHAKESPEARE = "text/shakespeare_v1.txt.gz"
+WORK_HEADER = re.compile(r"^.+\n\n?by William Shakespeare$", re.M)
 
 
 def shakespeare():
@@ -68,6 +70,23 @@ def shakespeare():
     from artlab import env
     with gzip.open(env.assets_dir() / SHAKESPEARE, "rt", encoding="utf-8") as f:
         return f.read()
+
+
+def shakespeare_works():
+    """{work name: text} of the offline corpus, in its order (names from its summary)."""
+    import json
+    from artlab import env
+    corpus = shakespeare()
+    names = json.loads((env.assets_dir() / "text" / "shakespeare_v1.json").read_text())["works"]
+    starts = [m.start() for m in WORK_HEADER.finditer(corpus)]
+    if len(starts) != len(names):
+        raise ArtlabError("The course's Shakespeare corpus is damaged: update the course.")
+    return dict(zip(names, (corpus[a:b] for a, b in zip(starts, starts[1:] + [len(corpus)]))))
+
+
+def sonnets():
+    """Shakespeare's Sonnets: poems the course writer never read (left out of its training)."""
+    return shakespeare_works()["sonnets"]
 
 
 TINY_SHAKESPEARE_URL = "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt"
@@ -104,7 +123,7 @@ def course_text(online=None, url=TINY_SHAKESPEARE_URL, timeout=15):
 
 def uploaded_text(upload_value=None, pasted="", fallback=None):
     """The text to learn from: an uploaded file (ipywidgets 7 or 8), else pasted text, else
-    `fallback` (default: `course_text()`). Returns (text, remarks). Bad input never stops the
+    `fallback` (default: Shakespeare's Sonnets). Returns (text, remarks). Bad input never stops the
     notebook: the remarks say what was wrong and which text is used instead."""
     from artlab import uploads
     remarks = []
@@ -123,7 +142,9 @@ def uploaded_text(upload_value=None, pasted="", fallback=None):
     except ArtlabError as problem:
         remarks.append(str(problem))
     if fallback is None:
-        fallback, said = course_text()
+        fallback = sonnets()
+        said = (f"Shakespeare's Sonnets ({len(fallback):,} characters): poems, which the course "
+                "writer never read.")
     else:
         said = "The text given instead."
     return fallback, remarks + [f"Nothing usable was given, so: {said}"]

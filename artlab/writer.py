@@ -233,9 +233,10 @@ def workshop_model(vocabulary_size, embedding=64, units=512):
     ])
 
 
-def training_callbacks(minutes=None, on_batch=None, steps=None):
+def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None):
     """Keras callbacks: stop after `minutes` of training or `steps` batches, whichever comes
-    first, and call on_batch(step, loss of that batch)."""
+    first; call on_batch(step, loss of that batch), and on_check(step, validation loss) after
+    each epoch when fit was given validation data."""
     import time
     import keras
 
@@ -256,6 +257,10 @@ def training_callbacks(minutes=None, on_batch=None, steps=None):
             out_of_time = minutes is not None and time.monotonic() - self.started > minutes * 60
             if out_of_time or (steps is not None and self.step >= steps):
                 self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            if on_check and logs and "val_loss" in logs:
+                on_check(self.step, float(logs["val_loss"]))
 
     return [Budget()]
 

@@ -48,8 +48,9 @@ def test_live_loss_counts_steps_and_draws():
     live = LiveLoss(total=4, every=2, reference=("course model", 1.1))
     for step, loss in enumerate([3.0, 2.0, 1.5, 1.2]):
         live(step, loss)
+    live.check(4, 1.4)
     live.close()
-    assert live.losses == [3.0, 2.0, 1.5, 1.2] and live.bar.n == 4
+    assert live.losses == [3.0, 2.0, 1.5, 1.2] and live.bar.n == 4 and live.checks == [(4, 1.4)]
 
 
 def test_live_loss_on_a_time_budget_counts_seconds(monkeypatch):

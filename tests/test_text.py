@@ -129,3 +129,16 @@ def test_uploads_of_both_widget_versions_and_pastes_are_read():
         assert corpus == KOREAN_POEM * 30 and "CP949" in remarks[0]
     corpus, remarks = text.uploaded_text(None, KOREAN_POEM * 30, fallback="unused")
     assert corpus == KOREAN_POEM * 30 and remarks == ["Read your pasted text as UTF-8."]
+
+
+def test_with_nothing_given_the_sonnets_are_learned():
+    corpus, remarks = text.uploaded_text((), "   ")
+    assert corpus == text.sonnets() and "Sonnets" in remarks[-1]
+    assert corpus.startswith("THE SONNETS") and "From fairest creatures" in corpus
+    assert "by William Shakespeare" not in corpus[100:]  # one work, not the next one too
+
+
+def test_the_corpus_splits_into_its_42_works():
+    works = text.shakespeare_works()
+    assert len(works) == 42 and "".join(works.values()) == text.shakespeare()
+    assert works["tempest"].startswith("THE TEMPEST")

@@ -143,6 +143,19 @@ def test_steps_cap_training_and_each_batch_reports_its_own_loss():
     assert abs(np.mean(mine[:5]) - running[4]) < 1e-5 and mine[1] != running[1]
 
 
+def test_validation_losses_are_reported_after_each_epoch():
+    import keras
+    model = small_model(5)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    inputs = np.random.default_rng(0).integers(0, 5, (16, 10))
+    checks = []
+    history = model.fit(inputs, (inputs + 1) % 5, batch_size=8, epochs=3, verbose=0,
+                        validation_data=(inputs[:4], (inputs[:4] + 1) % 5),
+                        callbacks=writer.training_callbacks(on_check=lambda s, l: checks.append((s, l))))
+    assert [s for s, _ in checks] == [2, 4, 6]
+    assert [round(l, 5) for _, l in checks] == [round(l, 5) for l in history.history["val_loss"]]
+
+
 def test_average_loss_is_cross_entropy_per_character():
     model = small_model(6)
     ids = np.random.default_rng(1).integers(0, 6, 501)
