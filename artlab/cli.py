@@ -78,6 +78,11 @@ def _train_writer(args):
     return 0
 
 
+def _doctor(args):
+    from artlab import doctor
+    return doctor.run()
+
+
 def build_parser():
     parser = _Parser(prog="artlab", description="ML for Artists: make music and text.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -111,6 +116,8 @@ def build_parser():
     train.add_argument("--minutes", type=float, default=10.0, help="how long to train")
     train.add_argument("--out", default=None, help="folder for the saved writer")
     train.set_defaults(run=_train_writer)
+    doctor = commands.add_parser("doctor", help="check this computer is ready for the workshop")
+    doctor.set_defaults(run=_doctor)
     return parser
 
 

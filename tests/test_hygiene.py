@@ -57,3 +57,9 @@ def test_every_asset_has_provenance():
         assert provenance["command"].startswith("python scripts/")
         assert provenance["val_loss_held_out_plays"] > 0 and provenance["steps"] > 0
         assert writer_zip.stat().st_size <= 10 * 2**20  # the limit for the course writer
+
+
+def test_asset_checksums_are_up_to_date():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "update_asset_checksums.py"),
+                           "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout

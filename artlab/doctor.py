@@ -1,0 +1,277 @@
+"""`python -m artlab doctor`: is this computer ready for the workshop?
+
+Each check is a function returning a `Check`; `run` prints one line per check
+("✔ what", "✘ what — fix: <command>", "• what" for information) and gives exit code 0
+only when no required check failed. It takes about ten seconds, most of it TensorFlow starting.
+"""
+import hashlib
+import importlib.metadata
+import json
+import re
+import shutil
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from artlab import ArtlabError, env
+
+TESTED_PYTHON = (3, 11)
+WORKING_PYTHONS = [(3, 10), (3, 11), (3, 12)]
+MAGENTA_VERSION = "2.1.4"
+REQUIREMENTS = env.REPO_ROOT / "requirements.txt"
+MANIFEST = "checksums.json"  # in assets/, written by scripts/update_asset_checksums.py
+MIN_FREE_BYTES = 10**9
+NETWORK_URL = "https://storage.googleapis.com"
+NETWORK_TIMEOUT = 3.0
+SYMBOLS = {True: "✔", False: "✘", None: "•"}
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*==\s*([^\s;]+)")
+
+
+@dataclass
+class Check:
+    """One line of the checklist: ok is True (✔), False (✘, a problem) or None (• info)."""
+    ok: object
+    what: str
+    fix: str = ""
+
+    def line(self):
+        text = f"{SYMBOLS[self.ok]} {self.what}"
+        return f"{text} — fix: {self.fix}" if self.ok is False and self.fix else text
+
+
+def _shown(path):
+    """A path as short as it can be from the current folder."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _pip_fix(requirements=REQUIREMENTS):
+    return (f"{sys.executable} -m pip install -r {_shown(requirements)} && "
+            f"{sys.executable} -m pip install --no-deps magenta=={MAGENTA_VERSION}")
+
+
+def _first_line(problem):
+    return (str(problem).strip().splitlines() or [type(problem).__name__])[0][:200]
+
+
+def check_python(version=sys.version_info):
+    shown = ".".join(str(n) for n in version[:3])
+    if tuple(version[:2]) == TESTED_PYTHON:
+        return Check(True, f"Python {shown}, the version the course is tested on")
+    tested = "%d.%d" % TESTED_PYTHON
+    if tuple(version[:2]) in WORKING_PYTHONS:
+        return Check(True, f"Python {shown} should work; the course is tested on {tested}")
+    return Check(False, f"Python {shown} is not supported: the course needs 3.10 to 3.12 and "
+                        f"is tested on {tested}",
+                 fix=f"rm -rf .venv && make demo PYTHON=python{tested}")
+
+
+def pins(requirements=REQUIREMENTS):
+    """{package: version} for each `name==version` line of a requirements file."""
+    found = {}
+    for line in Path(requirements).read_text().splitlines():
+        match = _PIN.match(line.split("#", 1)[0].strip())
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def _same_version(have, wanted):
+    try:
+        from packaging.version import Version
+        return Version(have) == Version(wanted)
+    except Exception:  # packaging missing, or a version it cannot read
+        return have == wanted
+
+
+def check_packages(requirements=REQUIREMENTS, version=importlib.metadata.version):
+    if not Path(requirements).is_file():
+        return Check(False, f"{_shown(requirements)} is missing", fix="git pull")
+    wanted = pins(requirements)
+    problems = []
+    for name, pinned in wanted.items():
+        try:
+            have = version(name)
+        except importlib.metadata.PackageNotFoundError:
+            problems.append(f"{name} is missing")
+            continue
+        if not _same_version(have, pinned):
+            problems.append(f"{name} is {have}, not {pinned}")
+    if problems:
+        return Check(False, f"Packages differ from requirements.txt: {'; '.join(problems)}",
+                     fix=f"{sys.executable} -m pip install -r {_shown(requirements)}")
+    return Check(True, f"All {len(wanted)} packages at the versions in requirements.txt")
+
+
+def check_magenta(version=importlib.metadata.version):
+    try:
+        have = version("magenta")
+    except importlib.metadata.PackageNotFoundError:
+        have = None
+    if have and _same_version(have, MAGENTA_VERSION):
+        return Check(True, f"Magenta {have} (installed without its old pins)")
+    found = f"{have} is installed instead" if have else "it is missing"
+    return Check(False, f"Magenta {MAGENTA_VERSION} is needed and {found}",
+                 fix=f"{sys.executable} -m pip install --no-deps magenta=={MAGENTA_VERSION}")
+
+
+def check_magenta_starts():
+    try:
+        with env.native_logs_hidden():
+            tf = env.load_magenta()
+            from magenta.models.melody_rnn import melody_rnn_sequence_generator  # noqa: F401
+    except Exception as problem:
+        return Check(False, f"Magenta does not start: {_first_line(problem)}", fix=_pip_fix())
+    return Check(True, f"Magenta starts on TensorFlow {tf.__version__} with the course's shims")
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def asset_checksums(folder):
+    """{relative path: sha256} of every file under `folder` but the manifest itself."""
+    folder = Path(folder)
+    return {path.relative_to(folder).as_posix(): file_sha256(path)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.name != MANIFEST and "__pycache__" not in path.parts
+            and not path.name.startswith(".")}
+
+
+def check_assets(folder=None):
+    try:
+        folder = Path(folder or env.assets_dir())
+        expected = json.loads((folder / MANIFEST).read_text())
+    except (ArtlabError, OSError, ValueError):
+        return Check(False, f"The course assets or their list (assets/{MANIFEST}) are missing",
+                     fix="git checkout -- assets/ && git pull")
+    missing = [name for name in expected if not (folder / name).is_file()]
+    changed = [name for name in expected
+               if name not in missing and file_sha256(folder / name) != expected[name]]
+    if missing:
+        return Check(False, f"Course assets missing: {', '.join(missing)}",
+                     fix="git checkout -- assets/ && git pull")
+    if changed:
+        return Check(False, f"Course assets changed since they were published: "
+                            f"{', '.join(changed)}", fix="git checkout -- assets/")
+    return Check(True, f"All {len(expected)} course assets present and unchanged")
+
+
+def check_audio():
+    from artlab import music
+    try:
+        _, how = music.synthesize(music.typed_notes("C4"))
+    except Exception as problem:
+        return Check(False, f"No audio can be made: {_first_line(problem)}", fix=_pip_fix())
+    if how == "FluidSynth":
+        return Check(True, "Audio by FluidSynth with its SoundFont")
+    if not env.has_libfluidsynth():
+        return Check(True, "Audio by the simple NumPy synth (fine for the workshop; for real "
+                           "instruments install fluidsynth: sudo apt-get install fluidsynth)")
+    pinned = {module: requirement for module, requirement, _ in env.COLAB_PACKAGES}
+    reinstall = (f"{sys.executable} -m pip install --force-reinstall --no-deps "
+                 f"{pinned['fluidsynth']} {pinned['pretty_midi']}")
+    return Check(True, "Audio by the simple NumPy synth: FluidSynth is installed but could not "
+                       f"play (for real instruments: {reinstall})")
+
+
+def _timed(what, make):
+    """✔ with the seconds `make()` took; ✘ if it fails (a missing asset: `git pull`)."""
+    start = time.perf_counter()
+    try:
+        make()
+    except ArtlabError as problem:
+        return Check(False, f"{what} could not be made: {_first_line(problem)}", fix="git pull")
+    except Exception as problem:
+        return Check(False, f"{what} could not be made: {_first_line(problem)}", fix=_pip_fix())
+    return Check(True, f"{what}: made in {time.perf_counter() - start:.1f} s")
+
+
+def check_melody():
+    from artlab import melody, music
+    return _timed("A 2-bar melody from the course model", lambda: melody.load().generate(
+        music.primer("twinkle")[0], bars=2, temperature=1.0, seed=1))
+
+
+def check_writer():
+    from artlab import writer
+    return _timed("A line of text from the course writer",
+                  lambda: writer.load().write("ROMEO:", 80, temperature=0.8, seed=1))
+
+
+def check_disk(folder=None, usage=shutil.disk_usage):
+    folder = folder or env.output_dir()
+    free = usage(folder).free
+    if free < MIN_FREE_BYTES:
+        return Check(False, f"Only {free / 1e9:.2f} GB free where your files are saved "
+                            f"({folder}); the workshop needs at least 1 GB. Free some space, "
+                            "or save elsewhere",
+                     fix="export ARTLAB_OUTPUT=/a/folder/with/space")
+    return Check(True, f"{free / 1e9:.0f} GB free where your files are saved ({folder})")
+
+
+def check_network(url=NETWORK_URL, timeout=NETWORK_TIMEOUT, opener=urllib.request.urlopen):
+    """Information only: being offline is fine for the workshop."""
+    host = url.split("//")[-1]
+    try:
+        opener(urllib.request.Request(url, method="HEAD"), timeout=timeout).close()
+    except urllib.error.HTTPError:
+        pass  # the server answered, just not with a page
+    except Exception as problem:
+        return _offline(f"{host} did not answer: {getattr(problem, 'reason', problem)}")
+    return Check(None, f"Online: {host} answers, so Magenta's official model "
+                       "and the tinyshakespeare download work too")
+
+
+def _offline(why):
+    return Check(None, f"Offline ({why}): Magenta's official model and the tinyshakespeare "
+                       "download are unavailable; everything else works offline")
+
+
+def _in_background(check, wait):
+    """Start `check` in a thread now; the returned function waits at most `wait` s for it."""
+    box = []
+    thread = threading.Thread(target=lambda: box.append(check()), daemon=True)
+    thread.start()
+
+    def result():
+        thread.join(wait)
+        return box[0] if box else _offline(f"no answer in {wait:g} s")
+    return result
+
+
+def default_checks():
+    network = _in_background(check_network, NETWORK_TIMEOUT + 0.5)  # runs while the rest do
+    return [check_python, check_packages, check_magenta, check_magenta_starts, check_assets,
+            check_audio, check_melody, check_writer, check_disk, network]
+
+
+def _say(line):
+    print(line, flush=True)
+
+
+def run(checks=None, out=_say):
+    """Print the checklist and the verdict; returns the exit code (1 if anything failed)."""
+    env.quiet_tensorflow()
+    out("Checking this computer for the ML for Artists workshop...")
+    problems = 0
+    for check in checks or default_checks():
+        try:
+            result = check()
+        except Exception as problem:  # a check that breaks is a problem, not a traceback
+            result = Check(False, f"{getattr(check, '__name__', 'A check')} could not run: "
+                                  f"{_first_line(problem)}", fix=_pip_fix())
+        out(result.line())
+        problems += result.ok is False
+    out("Ready for the workshop." if not problems else f"Not ready: {problems} problem(s) above.")
+    return 1 if problems else 0
