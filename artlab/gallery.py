@@ -30,7 +30,8 @@ def texts_side_by_side(texts, titles, per_row=3):
     from IPython.display import HTML
     cells = [f'<div style="flex:1 1 {90 // per_row}%;min-width:14em;margin:0 .5em 1em 0">'
              f"<b>{html.escape(title)}</b>"
-             f'<pre style="white-space:pre-wrap;font-size:0.85em">{html.escape(text)}</pre></div>'
+             '<pre style="white-space:pre-wrap;word-break:normal;font-size:0.85em">'
+             f"{html.escape(text)}</pre></div>"
              for text, title in zip(texts, titles)]
     return HTML('<div style="display:flex;flex-wrap:wrap">' + "".join(cells) + "</div>")
 

@@ -1,0 +1,164 @@
+"""Every notebook in a real page: JupyterLab on 127.0.0.1 with a token, driven by Debian's chromium
+through Playwright, in smoke mode. Run with `make test-browser` (not part of `make test`)."""
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("ARTLAB_CHROMIUM", "/usr/bin/chromium")
+TOKEN = "artlab-browser-test"
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+MAGIC = {".mid": b"MThd", ".wav": b"RIFF", ".png": b"\x89PNG", ".zip": b"PK\x03\x04"}
+PROBLEM = re.compile(r"Traceback|\b[A-Z]\w*Error\b|⚠")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a copy of the notebooks (its autosave never touches the repo)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"No chromium at {CHROMIUM}: sudo apt-get install chromium")
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    settings = work / "settings"
+    for plugin, values in {"notebook-extension/tracker": {"windowingMode": "none"},
+                           "apputils-extension/notification": {"fetchNews": "false"}}.items():
+        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port = _free_port()
+    env = dict(os.environ, ARTLAB_SMOKE="1", ARTLAB_OUTPUT=str(work / "output"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--IdentityProvider.token={TOKEN}",
+               f"--ServerApp.root_dir={work}", f"--LabApp.workspaces_dir={work / 'workspaces'}"]
+    command += ["--allow-root"] if os.geteuid() == 0 else []
+    log = open(work / "lab.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.terminate()
+        pytest.fail("JupyterLab did not start: " + (work / "lab.log").read_text()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _run_all(page, timeout_s=900):
+    """Run every cell from the Run menu and wait until each code cell has its number."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if prompts and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts):
+            return len(prompts)
+        time.sleep(2)
+    pytest.fail("The notebook did not finish running in time.")
+
+
+def _problems(page):
+    texts = page.locator(".jp-OutputArea-output").all_inner_texts()
+    return [t[:300] for t in texts if PROBLEM.search(t)]
+
+
+def _output_of(interact):
+    return interact.locator(".widget-output").first.inner_html()
+
+
+def _move_temperature(page):
+    """Press → on the first temperature slider; return its interact output before and after."""
+    slider = page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile(r"^\s*temperature\s*$"))).first
+    interact = page.locator(".widget-interact").filter(has=slider).first
+    slider.scroll_into_view_if_needed()
+    before = _output_of(interact)
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(3):
+        handle.press("ArrowRight")
+    deadline, last = time.monotonic() + 120, before
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        after = _output_of(interact)
+        if after != before and after == last:  # changed, then stayed the same for 2 s
+            break
+        last = after
+    slider.scroll_into_view_if_needed()
+    return before, _output_of(interact)
+
+
+def _download_one(page):
+    link = page.locator("a[download]").first
+    link.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_and_answers_in_a_real_page(lab, browser, notebook):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(f"{lab}/lab/tree/notebooks/{notebook}?reset&token={TOKEN}")  # this notebook alone
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", state="attached", timeout=120_000)
+    page.get_by_text(re.compile(r"\| Idle")).first.wait_for(timeout=180_000)  # its kernel is ready
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-start.png"))
+    print("cells in the page:", page.locator(".jp-Notebook .jp-CodeCell").count())
+    cells = _run_all(page)
+    SHOTS.mkdir(exist_ok=True)
+    assert cells > 5
+    assert _problems(page) == []
+
+    before, after = _move_temperature(page)
+    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-slider.png"))
+    assert after != before, "moving the temperature slider did not change its output"
+    assert re.search(r"<img|<audio|<pre|jp-RenderedText", after)
+    assert _problems(page) == []
+
+    if page.locator("a[download]").count():
+        name, data = _download_one(page)
+        suffix = Path(name).suffix
+        assert data, f"{name} is empty"
+        if suffix in MAGIC:
+            assert data.startswith(MAGIC[suffix]), name
+        else:
+            data.decode("utf-8")
+        link = page.locator("a[download]").first.get_attribute("href")
+        assert base64.b64decode(link.split(",", 1)[1]) == data
+    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-end.png"))
+    page.close()
