@@ -24,6 +24,10 @@ def course_writer_path():
     return path
 
 
+TYPOGRAPHIC = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+               "\u2014": "-", "\u2026": ".", "\u00a0": " "}
+
+
 class Characters:
     """The characters a writer knows, and ids for them."""
 
@@ -38,19 +42,33 @@ class Characters:
     def __len__(self):
         return len(self.chars)
 
+    def stand_in(self, c):
+        """The id of `c`, or of the closest character this writer knows: the other case, the
+        letter without its accent, plain quotes and dashes for typographic ones. None if none."""
+        import unicodedata
+        plain = unicodedata.normalize("NFKD", c)[:1]
+        for candidate in (c, c.swapcase(), plain, plain.swapcase(), TYPOGRAPHIC.get(c)):
+            if candidate in self.index:
+                return self.index[candidate]
+        return None
+
     def ids(self, text):
-        """Ids of `text`; characters the writer never saw become the closest it knows (same
-        letter in the other case, else a space). Returns (ids, unseen characters)."""
+        """Ids of `text`; characters the writer never saw become the closest it knows (see
+        `stand_in`), else a space. Returns (ids, unseen characters)."""
         unseen = sorted({c for c in text if c not in self.index})
         fallback = self.index.get(" ", 0)
-        out = []
-        for c in text:
-            if c in self.index:
-                out.append(self.index[c])
-            else:
-                other = c.lower() if c.lower() != c else c.upper()
-                out.append(self.index.get(other, fallback))
+        closest = {c: self.stand_in(c) for c in unseen}
+        out = [self.index[c] if c in self.index else closest[c] if closest[c] is not None
+               else fallback for c in text]
         return np.array(out, dtype=np.int32), unseen
+
+    def share_known(self, text):
+        """The share of `text`'s characters this writer knows, or knows a close stand-in for."""
+        counts = {}
+        for c in text:
+            counts[c] = counts.get(c, 0) + 1
+        known = sum(n for c, n in counts.items() if self.stand_in(c) is not None)
+        return known / max(1, len(text))
 
     def text(self, ids):
         return "".join(self.chars[int(i)] for i in ids)

@@ -20,6 +20,14 @@ def test_characters_round_trip_and_unseen_ones():
     assert chars.text(ids) == "to bee " and unseen == ["!", "T"]
 
 
+def test_close_stand_ins_for_accents_and_typographic_quotes():
+    chars = writer.Characters.of("it's a cafe -- \"Romeo\"")
+    ids, unseen = chars.ids("It\u2019s a caf\u00e9 \u2014 \u201cRomeo\u201d \u2603")
+    assert chars.text(ids) == "it's a cafe - \"Romeo\"  "
+    assert unseen == sorted("I\u2019\u00e9\u2014\u201c\u201d\u2603")
+    assert abs(chars.share_known("caf\u00e9\u2603") - 0.8) < 1e-9
+
+
 def test_korean_characters_round_trip():
     poem = "나 보기가 역겨워 가실 때에는"
     chars = writer.Characters.of(poem)
