@@ -4,8 +4,10 @@ Each check is a function returning a `Check`; `run` prints one line per check
 ("✔ what", "✘ what — fix: <command>", "• what" for information) and gives exit code 0
 only when no required check failed. It takes about ten seconds, most of it TensorFlow starting.
 """
+import contextlib
 import hashlib
 import importlib.metadata
+import io
 import json
 import re
 import shutil
@@ -267,7 +269,8 @@ def run(checks=None, out=_say):
     problems = 0
     for check in checks or default_checks():
         try:
-            result = check()
+            with contextlib.redirect_stdout(io.StringIO()):  # libraries' own notes stay quiet
+                result = check()
         except Exception as problem:  # a check that breaks is a problem, not a traceback
             result = Check(False, f"{getattr(check, '__name__', 'A check')} could not run: "
                                   f"{_first_line(problem)}", fix=_pip_fix())
