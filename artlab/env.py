@@ -14,7 +14,7 @@ from artlab import REPO_URL, ArtlabError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLAB_CHECKOUT = Path("/content/ml-for-artists")
 
-# What Colab may lack for Magenta, as (module to import, pip requirement, install with deps?);
+# What Colab may lack for Magenta and miditok, as (module to import, pip requirement, install with deps?);
 # each is installed only when missing. TensorFlow, tf-keras and numpy are Colab's: never touched.
 COLAB_PACKAGES = [
     ("note_seq", "note-seq==0.0.5", True),
@@ -24,6 +24,8 @@ COLAB_PACKAGES = [
     ("pretty_midi", "pretty_midi==0.2.11.post0", True),
     ("tensorflow_probability", "tensorflow-probability==0.25.0", False),
     ("audioop", "audioop-lts==0.2.2", False),  # Python 3.13 dropped audioop; pydub needs it
+    ("symusic", "symusic==0.6.0", True),  # notebook 01's REMI tokens (miditok reads MIDI with it)
+    ("miditok", "miditok==3.1.0", True),
 ]
 
 _shims_applied = False

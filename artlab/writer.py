@@ -165,6 +165,8 @@ def keep(model, chars, stem="my-writer", about=None, folder=None):
 def keep_text(written, stem="my-writing", folder=None):
     """Save written text as UTF-8 under a new name. Returns the path."""
     from artlab import env, music
+    if not written:
+        raise ArtlabError("There is no text to keep yet: write something first.")
     path = music.new_paths(Path(folder or env.output_dir()), stem, ("txt",))["txt"]
     path.write_text(written, encoding="utf-8")
     return path

@@ -27,6 +27,7 @@ def test_fresh_colab_gets_the_course_fluidsynth_and_magenta_without_its_pins():
     assert any("note-seq==0.0.5" in c and "--no-deps" not in c for c in flat)
     assert not any("pretty_midi" in c for c in flat)
     assert any("audioop-lts" in c for c in flat)  # Colab's Python 3.13 has no audioop
+    assert any("miditok==3.1.0" in c and "--no-deps" not in c for c in flat)  # notebook 01
     assert not any("tensorflow==" in c or "numpy" in c or "tf-keras" in c for c in flat)
 
 

@@ -192,3 +192,5 @@ def test_kept_writers_and_texts_never_overwrite(tmp_path):
     assert first != second and writer.load(first).about == {"n": 1}
     texts = [writer.keep_text(t, "poem", tmp_path) for t in ("하나", "two")]
     assert [p.read_text(encoding="utf-8") for p in texts] == ["하나", "two"]
+    with pytest.raises(ArtlabError, match="no text to keep"):
+        writer.keep_text("", "poem", tmp_path)
