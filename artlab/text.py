@@ -134,8 +134,8 @@ def uploaded_text(upload_value=None, pasted="", fallback=None):
             if not data:
                 raise ArtlabError(
                     f"{name} arrived empty. Colab's upload box can lose files over about 1 MB: "
-                    "run `from google.colab import files; files.upload()` instead, or put the "
-                    "file in the Files panel and use text.read('/content/your-file.txt').")
+                    "in a new cell run `from google.colab import files; uploaded = "
+                    "files.upload()`, then use `text.uploaded_text(uploaded)` instead.")
             return decode(data, name)
         if pasted and pasted.strip():
             return decode(pasted.encode("utf-8"), "your pasted text")

@@ -124,7 +124,8 @@ def test_bad_uploads_and_pastes_say_why_and_fall_back(value, pasted, says):
 def test_uploads_of_both_widget_versions_and_pastes_are_read():
     poem = (KOREAN_POEM * 30).encode("cp949")
     for value in ({"시.txt": {"content": poem, "metadata": {}}},
-                  ({"name": "시.txt", "content": memoryview(poem)},)):
+                  ({"name": "시.txt", "content": memoryview(poem)},),
+                  {"시.txt": poem}):  # ipywidgets 7, ipywidgets 8, google.colab.files.upload()
         corpus, remarks = text.uploaded_text(value, "", fallback="unused")
         assert corpus == KOREAN_POEM * 30 and "CP949" in remarks[0]
     corpus, remarks = text.uploaded_text(None, KOREAN_POEM * 30, fallback="unused")
