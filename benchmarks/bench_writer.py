@@ -86,6 +86,15 @@ def tutorial_one_step(model):
     return write
 
 
+def split_text(path):
+    """The text at `path`, where it splits, its characters, and the ids of the first 90% (to
+    train on) and of the last 10% (to validate on)."""
+    corpus, _ = text.read(path)
+    split = int(len(corpus) * 0.9)
+    chars = writer.Characters.of(corpus)
+    return corpus, split, chars, chars.ids(corpus[:split])[0], chars.ids(corpus[split:])[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
@@ -93,11 +102,7 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated recipe names")
     parser.add_argument("--sample-chars", type=int, default=1000)
     args = parser.parse_args()
-    corpus, _ = text.read(args.path)
-    split = int(len(corpus) * 0.9)
-    chars = writer.Characters.of(corpus)
-    train_ids, _ = chars.ids(corpus[:split])
-    val_ids, _ = chars.ids(corpus[split:])
+    corpus, split, chars, train_ids, val_ids = split_text(args.path)
     machine = f"{os.cpu_count()} cores"
     trained = {}
     for name, (build, settings) in recipes(len(chars)).items():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_writer  # noqa: E402
-from bench_writer import text, writer  # noqa: E402
+from bench_writer import writer  # noqa: E402
 
 CANDIDATES = [  # (GRU units, batch size, learning rate); pieces of 100 characters
     (512, 128, 0.003), (256, 128, 0.005), (512, 64, 0.002)]
@@ -21,11 +21,7 @@ def main():
     parser.add_argument("path")
     parser.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
-    corpus, _ = text.read(args.path)
-    split = int(len(corpus) * 0.9)
-    chars = writer.Characters.of(corpus)
-    train_ids, _ = chars.ids(corpus[:split])
-    val_ids, _ = chars.ids(corpus[split:])
+    _, _, chars, train_ids, val_ids = bench_writer.split_text(args.path)
     for units, batch_size, rate in CANDIDATES:
         settings = {"batch_size": batch_size, "length": 100, "learning_rate": rate}
         model, steps, seconds = bench_writer.train_for(
