@@ -11,8 +11,10 @@ BROWSER_READY := $(VENV)/.browser-ready
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
 # With a wheelhouse/ folder (make wheelhouse), install from it alone: no network needed.
 FROM := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
+# apt-get install, quiet when it works; else once more after `apt-get update`, showing apt's own error.
+APT_INSTALL := scripts/apt_install.sh
 
-.PHONY: demo test test-browser wheelhouse audio browser links clean
+.PHONY: demo test test-full test-browser wheelhouse audio browser links clean
 
 demo: $(READY) audio
 	@$(BIN)/python -m artlab melody --seed 1
@@ -42,13 +44,21 @@ audio:
 	@if ldconfig -p 2>/dev/null | grep -q libfluidsynth; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing FluidSynth for audio..."; \
-	  (apt-get install -y -qq fluidsynth >/dev/null 2>&1 || \
-	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fluidsynth >/dev/null 2>&1)) || \
-	  echo "Could not install FluidSynth; audio falls back to the simple NumPy synth."; \
+	  $(APT_INSTALL) fluidsynth || \
+	  echo "Could not install FluidSynth (apt's reason above); audio falls back to the simple NumPy synth."; \
 	else echo "FluidSynth is not installed (sudo apt-get install fluidsynth); audio falls back to the simple NumPy synth."; fi
 
 test: $(READY) audio
 	ARTLAB_SMOKE=1 $(BIN)/python -m pytest -m "not browser"
+
+# Every notebook at its real settings (no smoke mode: full training lengths), one at a time,
+# with each one's wall time; not part of `make test` (about half an hour, see docs/instructors.md).
+test-full: $(READY) audio
+	@for notebook in notebooks/[0-9][0-9]_*.ipynb; do \
+	  started=$$(date +%s); \
+	  ARTLAB_SMOKE=0 $(BIN)/python -m pytest -q --nbval-cell-timeout=1800 "$$notebook" || exit 1; \
+	  echo "$$notebook: $$(( $$(date +%s) - started )) s at full settings"; \
+	done
 
 # Needs Debian's chromium (installed here when root) at /usr/bin/chromium.
 test-browser: $(BROWSER_READY) audio browser
@@ -58,9 +68,21 @@ browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing chromium for the browser tests..."; \
-	  apt-get install -y -qq chromium >/dev/null 2>&1 || \
-	  (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1); \
+	  $(APT_INSTALL) chromium || { echo "Could not install chromium: apt's reason is above."; exit 1; }; \
 	else echo "The browser tests need chromium: sudo apt-get install chromium"; fi
+
+# Colab's first run, rehearsed on Colab's Python 3.13 in a cached Debian 13 root (needs root and
+# debootstrap; network to Debian's mirror and PyPI): every notebook's set-up cell clones, installs
+# FluidSynth and the missing packages, then every cell runs. Root under /var/cache/artlab/.
+# One notebook: make test-colab NOTEBOOKS=notebooks/02_melody_rnn.ipynb
+.PHONY: test-colab test-binder
+test-colab:
+	bash scripts/test_colab.sh $(NOTEBOOKS)
+
+# The binder/ folder's build steps (what mybinder.org / a school's JupyterHub runs) in a clean
+# Debian 12 root with Python 3.11, then every notebook and `artlab doctor` there.
+test-binder:
+	bash scripts/test_binder.sh
 
 links: $(READY)
 	$(BIN)/python scripts/update_links.py

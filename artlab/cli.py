@@ -20,6 +20,7 @@ def _melody(args):
     from artlab import env, melody, music
     env.quiet_tensorflow()
     melody.check_settings(args.bars, args.temperature, args.beam)
+    out = _out_folder(args.out)
     primer, remarks = music.primer(args.primer)
     for remark in remarks:
         print(f"note: {remark}")
@@ -30,11 +31,17 @@ def _melody(args):
     primer_end = max(n.end_time for n in primer.notes)
     name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
     stem = "melody-" + (name if name.replace("_", "").replace("-", "").isalnum() else "primer")
-    paths = music.save(result, stem, args.out, highlight_after=primer_end)
+    paths = music.save(result, stem, out, highlight_after=primer_end)
     print(f"{len(result.notes)} notes, {args.bars} bars after the primer, seed {seed}")
     for kind, path in paths.items():
         print(f"{kind}: {path}")
     return 0
+
+
+def _out_folder(out):
+    """The folder to save in, checked before any work starts."""
+    from artlab import env, files
+    return files.usable_folder(out) if out else env.output_dir()
 
 
 def _tokens(args):
@@ -68,10 +75,11 @@ def _write(args):
 def _train_writer(args):
     from artlab import env, text, writer
     env.quiet_tensorflow()
+    out = _out_folder(args.out)
     corpus, remarks = text.read(args.file)
     for remark in remarks:
         print(f"note: {remark}")
-    path = writer.train_on(corpus, args.minutes, args.out or env.output_dir(),
+    path = writer.train_on(corpus, args.minutes, out,
                            stem=Path(args.file).stem + "-writer")
     print(f"saved: {path}")
     print(f"write with it: python -m artlab write --model {path} --prompt \"...\"")

@@ -22,7 +22,11 @@ from pathlib import Path
 from artlab import ArtlabError, env
 
 TESTED_PYTHON = (3, 11)
-WORKING_PYTHONS = [(3, 10), (3, 11), (3, 12)]
+WORKING_PYTHONS = [(3, 10), (3, 11), (3, 12), (3, 13)]  # 3.13: Colab's, rehearsed by make test-colab
+# Modules Python dropped (audioop in 3.13, distutils in 3.12) that pydub and
+# tensorflow-probability still import, with the packages that bring them back.
+RESTORED_MODULES = {module: requirement for module, requirement, _ in env.COLAB_PACKAGES
+                    if module in ("audioop", "distutils")}
 MAGENTA_VERSION = "2.1.4"
 REQUIREMENTS = env.REPO_ROOT / "requirements.txt"
 MANIFEST = "checksums.json"  # in assets/, written by scripts/update_asset_checksums.py
@@ -62,16 +66,22 @@ def _first_line(problem):
     return (str(problem).strip().splitlines() or [type(problem).__name__])[0][:200]
 
 
-def check_python(version=sys.version_info):
+def check_python(version=sys.version_info, module_present=env._module_present):
     shown = ".".join(str(n) for n in version[:3])
+    tested = "%d.%d" % TESTED_PYTHON
+    if tuple(version[:2]) not in WORKING_PYTHONS:
+        return Check(False, f"Python {shown} is not supported: the course needs 3.10 to 3.13 and "
+                            f"is tested on {tested}",
+                     fix=f"rm -rf .venv && make demo PYTHON=python{tested}")
+    missing = [module for module in RESTORED_MODULES if not module_present(module)]
+    if missing:
+        return Check(False, f"Python {shown} lacks {' and '.join(missing)} (dropped from newer "
+                            "Pythons; pydub and tensorflow-probability still import them)",
+                     fix=f"{sys.executable} -m pip install "
+                         f"{' '.join(RESTORED_MODULES[module] for module in missing)}")
     if tuple(version[:2]) == TESTED_PYTHON:
         return Check(True, f"Python {shown}, the version the course is tested on")
-    tested = "%d.%d" % TESTED_PYTHON
-    if tuple(version[:2]) in WORKING_PYTHONS:
-        return Check(True, f"Python {shown} should work; the course is tested on {tested}")
-    return Check(False, f"Python {shown} is not supported: the course needs 3.10 to 3.12 and "
-                        f"is tested on {tested}",
-                 fix=f"rm -rf .venv && make demo PYTHON=python{tested}")
+    return Check(True, f"Python {shown} should work; the course is tested on {tested}")
 
 
 def pins(requirements=REQUIREMENTS):

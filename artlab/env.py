@@ -9,7 +9,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from artlab import REPO_URL, ArtlabError
+from artlab import REPO_URL, ArtlabError, __version__
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLAB_CHECKOUT = Path("/content/ml-for-artists")
@@ -23,7 +23,9 @@ COLAB_PACKAGES = [
     ("fluidsynth", "pyfluidsynth==1.4.0", False),
     ("pretty_midi", "pretty_midi==0.2.11.post0", True),
     ("tensorflow_probability", "tensorflow-probability==0.25.0", False),
+    ("tree", "dm-tree==0.1.10", True),  # tfp's one dependency Colab's TF and librosa don't bring
     ("audioop", "audioop-lts==0.2.2", False),  # Python 3.13 dropped audioop; pydub needs it
+    ("distutils", "setuptools==80.9.0", False),  # 3.12+ dropped distutils; tfp imports it
     ("symusic", "symusic==0.6.0", True),  # notebook 01's REMI tokens (miditok reads MIDI with it)
     ("miditok", "miditok==3.1.0", True),
 ]
@@ -67,8 +69,8 @@ def output_dir():
         folder = Path("/content/artlab_output")
     else:
         folder = REPO_ROOT / "output"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from artlab import files
+    return files.usable_folder(folder)
 
 
 def has_libfluidsynth():
@@ -76,16 +78,19 @@ def has_libfluidsynth():
     return ctypes.util.find_library("fluidsynth") is not None
 
 
-def plan_setup(colab, module_present, libfluidsynth_present, checkout_present):
+def plan_setup(colab, module_present, libfluidsynth_present, checkout_present, version=None):
     """The commands set-up would run, as lists of arguments; empty when nothing is missing.
 
-    Only Colab installs anything; locally `make demo` did it all.
+    Only Colab installs anything; locally `make demo` did it all. With `version`, the course
+    is cloned at its tag (v0.1.0), else at the default branch.
     """
     if not colab:
         return []
     commands = []
     if not checkout_present:
-        commands.append(["git", "clone", "-q", "--depth", "1", REPO_URL, str(COLAB_CHECKOUT)])
+        branch = ["--branch", f"v{version}"] if version else []
+        commands.append(["git", "clone", "-q", "-c", "advice.detachedHead=false", "--depth", "1",
+                         *branch, REPO_URL, str(COLAB_CHECKOUT)])
     if not libfluidsynth_present:
         commands.append(["apt-get", "install", "-y", "-qq", "fluidsynth"])
     with_deps = [req for module, req, deps in COLAB_PACKAGES if deps and not module_present(module)]
@@ -105,13 +110,30 @@ def _module_present(name):
         return False
 
 
+def notebook_version():
+    """The course version the running notebook belongs to: its set-up cell sets
+    ARTLAB_COURSE_VERSION (written by `make links`); None when unknown."""
+    return os.environ.get("ARTLAB_COURSE_VERSION") or None
+
+
+def version_mismatch(expected, found=__version__, where=REPO_ROOT):
+    """One sentence when the helper found is not the version the notebook expects, else ''."""
+    if not expected or expected == found:
+        return ""
+    return (f"This notebook belongs to course version {expected} but the course helper found "
+            f"({where}) is version {found}, so some cells may not fit: open the notebook of "
+            f"version {found}, or get version {expected} (on Colab: Runtime > Disconnect and "
+            "delete runtime, then run this cell again).")
+
+
 def setup():
     """The notebooks' first cell: install what is missing (Colab only), quiet TensorFlow,
-    apply the Magenta shims. Safe to run again; prints one line."""
+    apply the Magenta shims. Safe to run again; prints one line (two when the notebook and
+    the helper are different versions)."""
     colab = on_colab()
     present = {module for module, _, _ in COLAB_PACKAGES if _module_present(module)}
     commands = plan_setup(colab, present.__contains__, has_libfluidsynth(),
-                          COLAB_CHECKOUT.exists())
+                          COLAB_CHECKOUT.exists(), notebook_version())
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
@@ -120,6 +142,8 @@ def setup():
                               "Check the internet connection and run the cell again.")
     if commands:
         importlib.invalidate_caches()  # so this session can import what was just installed
+    if colab and "distutils" not in present and not _module_present("distutils"):
+        importlib.import_module("setuptools")  # just installed: its distutils shim needs this
     if colab and str(COLAB_CHECKOUT) not in sys.path:
         sys.path.insert(0, str(COLAB_CHECKOUT))
     quiet_tensorflow()
@@ -129,7 +153,16 @@ def setup():
     missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in present]
     installed = f", installed {', '.join(missing)}" if missing else ""
     smoke = ", smoke mode" if smoke_mode() else ""
+    mismatch = version_mismatch(notebook_version())
+    if mismatch:
+        print(mismatch)
     print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")
+
+
+def strict_mode():
+    """True when ARTLAB_STRICT=1 (set by the tests): an ArtlabError still shows as one
+    sentence, but as the cell's error, so that a notebook test fails on it."""
+    return os.environ.get("ARTLAB_STRICT", "") == "1"
 
 
 def show_errors_as_sentences():
@@ -145,8 +178,10 @@ def show_errors_as_sentences():
     original = shell.showtraceback
 
     def showtraceback(exc_tuple=None, *args, **kwargs):
-        problem = (exc_tuple or sys.exc_info())[1]
-        if isinstance(problem, ArtlabError):
+        kind, problem, _ = exc_tuple or sys.exc_info()
+        if isinstance(problem, ArtlabError) and strict_mode():
+            shell._showtraceback(kind, problem, [f"⚠ {problem}"])  # an error output of one line
+        elif isinstance(problem, ArtlabError):
             print(f"⚠ {problem}", file=sys.stderr)
         else:
             original(exc_tuple, *args, **kwargs)

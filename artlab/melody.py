@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from artlab import ArtlabError, env, music
+from artlab import ArtlabError, env, files, music
 
 COURSE_BUNDLE = "melody/course_attention_rnn.mag"
 OFFICIAL_URL = "http://download.magenta.tensorflow.org/models/attention_rnn.mag"
@@ -81,24 +81,38 @@ class MelodyModel:
         self.checkpoint = Path(self._folder.name) / "model.ckpt"  # the bundle's weights
         self.checkpoint.write_bytes(self.bundle.checkpoint_file[0])
         self._generators = {}
+        self.graph_source = {}  # batch size: "checkpoint" (our rebuilt graph) or "bundle"
         self.description = self.bundle.bundle_details.description.split("\n")[0]
 
     def generator(self, batch_size):
         """A warm Magenta generator whose graph has this batch size."""
         if batch_size not in self._generators:
+            tf = env.load_magenta()
             from magenta.models.melody_rnn import melody_rnn_model, melody_rnn_sequence_generator
             config = copy.deepcopy(self.config)
             config.hparams.batch_size = batch_size
-            generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
-                model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
-                steps_per_quarter=config.steps_per_quarter, checkpoint=str(self.checkpoint))
-            try:
-                generator.initialize()
-            except Exception:  # weights do not fit our rebuilt graph: use the bundle's own graph
-                generator = melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
+
+            def make(**weights):
+                return melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
                     model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
-                    steps_per_quarter=config.steps_per_quarter, bundle=self.bundle)
+                    steps_per_quarter=config.steps_per_quarter, **weights)
+            generator = make(checkpoint=str(self.checkpoint))
+            try:  # a variable missing from the weights: NotFoundError here
                 generator.initialize()
+                # weights of another shape restore silently and fail only when generating
+                saved = dict(tf.train.list_variables(str(self.checkpoint)))
+                fits = all(saved.get(v.op.name) == v.shape.as_list() for v in
+                           generator._model._session.graph.get_collection("variables"))
+            except tf.errors.NotFoundError:
+                fits = False
+            if fits:
+                self.graph_source[batch_size] = "checkpoint"
+            else:  # the weights do not fit our rebuilt graph: use the bundle's own graph
+                if generator._model._session is not None:
+                    generator._model.close()
+                generator = make(bundle=self.bundle)
+                generator.initialize()
+                self.graph_source[batch_size] = "bundle"
             self._generators[batch_size] = generator
         return self._generators[batch_size]
 
@@ -225,16 +239,19 @@ def fetch_official(url=OFFICIAL_URL, timeout=15):
     except OSError as problem:
         return None, (f"Magenta's official model could not be downloaded ({problem}); "
                       "this needs the internet. The course model works offline.")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    partial.write_bytes(data)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
         read_bundle(partial)
+        partial.rename(target)
+    except OSError as problem:
+        partial.unlink(missing_ok=True)
+        return None, files.why_not_saved(problem, target.parent) + " The course model works as before."
     except ArtlabError:
         partial.unlink()
         return None, (f"What {url} sent is not a Magenta bundle ({len(data)} bytes); "
                       "the course model works as before.")
-    partial.rename(target)
     return target, f"Downloaded Magenta's official attention_rnn ({len(data) // 1024} KB)."
 
 

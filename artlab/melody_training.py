@@ -131,7 +131,8 @@ def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=N
     every step."""
     import tempfile
     from pathlib import Path
-    from artlab import melody
+    from artlab import files, melody
+    out_folder = files.usable_folder(out_folder)  # before training, so no work is lost
     base = start_from.config if start_from else melody.attention_config()
     layers, attn = list(base.hparams.rnn_layer_sizes), base.hparams.attn_length
     keep_key = base.transpose_to_key is None
@@ -153,9 +154,8 @@ def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=N
                 if on_step:
                     on_step(step, float(value))
             checkpoint = tf.train.Saver().save(sess, str(Path(work) / "model.ckpt"))
-        path = music.new_paths(Path(out_folder), stem, ("mag",))["mag"]
-        melody.write_bundle(checkpoint, path, layers, attn,
-                            f"Trained in ML for Artists on {len(sequences)} pieces, {steps} "
-                            "steps" + (", starting from " + start_from.path.name
-                                       if start_from else ""), keep_key)
+        about = (f"Trained in ML for Artists on {len(sequences)} pieces, {steps} steps"
+                 + (", starting from " + start_from.path.name if start_from else ""))
+        path = files.save_new(out_folder, stem, {"mag": lambda part: melody.write_bundle(
+            checkpoint, part, layers, attn, about, keep_key)})["mag"]
     return path, losses

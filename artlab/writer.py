@@ -157,19 +157,18 @@ def save(model, chars, path, about=None):
 def keep(model, chars, stem="my-writer", about=None, folder=None):
     """Save a writer under a new name (never over an earlier one) in `folder` (default: the
     output folder). Returns the path."""
-    from artlab import env, music
-    path = music.new_paths(Path(folder or env.output_dir()), stem, ("zip",))["zip"]
-    return save(model, chars, path, about)
+    from artlab import env, files
+    folder = files.usable_folder(folder) if folder else env.output_dir()
+    return files.save_new(folder, stem, {"zip": lambda path: save(model, chars, path, about)})["zip"]
 
 
 def keep_text(written, stem="my-writing", folder=None):
     """Save written text as UTF-8 under a new name. Returns the path."""
-    from artlab import env, music
+    from artlab import env, files
     if not written:
         raise ArtlabError("There is no text to keep yet: write something first.")
-    path = music.new_paths(Path(folder or env.output_dir()), stem, ("txt",))["txt"]
-    path.write_text(written, encoding="utf-8")
-    return path
+    folder = files.usable_folder(folder) if folder else env.output_dir()
+    return files.save_new(folder, stem, {"txt": lambda path: path.write_text(written, encoding="utf-8")})["txt"]
 
 
 class Writer:
@@ -301,8 +300,10 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     it under a new name in `out_folder`. Returns the path."""
     import time
     from tqdm.auto import tqdm
+    from artlab import files
     if not 0 < minutes <= 24 * 60:
         raise ArtlabError(f"Minutes must be above 0 and at most a day (got {minutes}).")
+    out_folder = files.usable_folder(out_folder)  # before the minutes of training, not after
     settings = settings or WORKSHOP
     chars = Characters.of(corpus)
     ids, _ = chars.ids(corpus)

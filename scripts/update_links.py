@@ -1,5 +1,8 @@
 """Write every Colab link from the one repository constant (artlab.REPO_SLUG):
-colab_links.md, the notebook table in README.md, each notebook's badge and set-up cell.
+colab_links.md, the notebook table and Binder badge in README.md, each notebook's badge and
+set-up cell.
+The set-up cell also gets the course version (artlab.__version__): it clones tag v<version>
+and tells the helper which version it expects. Tag each release: git tag v<version>.
 
     python scripts/update_links.py          rewrite the files
     python scripts/update_links.py --check  exit 1 if any file has drifted (tests use this)
@@ -11,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from artlab import REPO_BRANCH, REPO_SLUG, REPO_URL  # noqa: E402
+from artlab import REPO_BRANCH, REPO_SLUG, REPO_URL, __version__  # noqa: E402
 
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 TABLE_START, TABLE_END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
@@ -19,6 +22,11 @@ TABLE_START, TABLE_END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 
 def colab_url(notebook):
     return f"https://colab.research.google.com/github/{REPO_SLUG}/blob/{REPO_BRANCH}/notebooks/{notebook.name}"
+
+
+def binder_badge():
+    return ("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/"
+            f"{REPO_SLUG}/{REPO_BRANCH}?urlpath=lab/tree/notebooks)")
 
 
 def badge(notebook):
@@ -50,11 +58,17 @@ def expected():
     text = readme.read_text()
     files[readme] = re.sub(f"{TABLE_START}.*?{TABLE_END}",
                            lambda _: f"{TABLE_START}\n{table()}\n{TABLE_END}", text, flags=re.S)
+    files[readme] = re.sub(r"\[!\[Binder\]\([^)]*\)\]\([^)]*\)", lambda _: binder_badge(),
+                           files[readme])
     for nb in notebooks():
         text = nb.read_text()
         text = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)", lambda _: badge(nb), text)
         text = re.sub(r"https://github\.com/[\w.-]+/[\w.-]+(?=\\\", \\\"/content/)",
                       lambda _: REPO_URL, text)
+        # In the notebook's JSON text: ...VERSION\"] = \"0.1.0\" and \"--branch\", \"v0.1.0\"
+        text = re.sub(r'(ARTLAB_COURSE_VERSION\\"\] = \\")[^\\"]*',
+                      lambda m: m.group(1) + __version__, text)
+        text = re.sub(r'(\\"--branch\\", \\"v)[^\\"]*', lambda m: m.group(1) + __version__, text)
         files[nb] = text
     return files
 
@@ -64,7 +78,7 @@ def main():
                if not path.exists() or path.read_text() != text]
     if "--check" in sys.argv:
         for path in drifted:
-            print(f"{path.relative_to(ROOT)} does not match artlab.REPO_SLUG: "
+            print(f"{path.relative_to(ROOT)} does not match artlab.REPO_SLUG or __version__: "
                   "run python scripts/update_links.py")
         return 1 if drifted else 0
     for path, text in expected().items():

@@ -1,4 +1,3 @@
-import os
 import sys
 from pathlib import Path
 
@@ -7,7 +6,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ["ARTLAB_SMOKE"] = "1"
+# The environment (smoke mode, strict errors, a temporary output folder) is set in ../conftest.py.
 
 from artlab import env  # noqa: E402
 

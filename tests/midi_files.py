@@ -2,11 +2,14 @@
 import pretty_midi
 
 
-def _write(path, instruments, tempo=120.0, time_signature=None, tempo_changes=None):
+def _write(path, instruments, tempo=120.0, time_signature=None, tempo_changes=None,
+           metre_change=None):
     midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
     midi.instruments.extend(instruments)
     if time_signature:
         midi.time_signature_changes.append(pretty_midi.TimeSignature(*time_signature, 0))
+    if metre_change:  # (numerator, denominator, seconds)
+        midi.time_signature_changes.append(pretty_midi.TimeSignature(*metre_change))
     midi.write(str(path))
     if tempo_changes:  # pretty_midi writes one tempo; add a change with mido
         import mido
@@ -35,6 +38,11 @@ def write_all(folder):
                             time_signature=(7, 8)),
         "tempo_change": _write(folder / "tempo.mid", [_melody(tune * 2)], tempo_changes=90),
         "no_notes": _write(folder / "silent.mid", [pretty_midi.Instrument(0)]),
+        # first note after 20 bars of silence (2 s a bar at 120 beats a minute)
+        "late_start": _write(folder / "late.mid", [_melody(tune, start=40.0)]),
+        "long_silence": _write(folder / "gap.mid", [_melody(tune[:4]), _melody(tune[4:], start=26.0)]),
+        "metre_change": _write(folder / "metres.mid", [_melody(tune * 3)], time_signature=(4, 4),
+                               metre_change=(3, 4, 4.0), tempo_changes=150),
     }
     (folder / "empty.mid").write_bytes(b"")
     (folder / "corrupt.mid").write_bytes(b"MThd\x00\x00\x00\x06\x00\x01\x00\x02garbage" * 3)

@@ -63,3 +63,11 @@ def test_not_a_bundle_exits_2_with_one_line(tmp_path):
 
 def test_no_command_exits_2():
     _one_error_line(run())
+
+
+@pytest.mark.parametrize("case", ["late_start", "long_silence", "metre_change", "tempo_change"])
+def test_odd_timing_midi_primers_give_a_melody(tiny_bundle, midi_files, case, tmp_path):
+    done = run("melody", "--primer", str(midi_files[case]), "--bundle", str(tiny_bundle),
+               "--bars", "2", "--seed", "3", "--out", str(tmp_path))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert len(list(tmp_path.glob("*-001.mid"))) == 1

@@ -48,11 +48,16 @@ def test_links_match_the_repo_constant():
 
 
 def test_every_asset_has_provenance():
-    for bundle in (ROOT / "assets").rglob("*.mag"):
+    from artlab import melody, writer
+    bundles = sorted((ROOT / "assets").rglob("*.mag"))
+    writer_zips = sorted((ROOT / "assets").rglob("*.zip"))
+    assert ROOT / "assets" / melody.COURSE_BUNDLE in bundles  # none found checks nothing
+    assert ROOT / "assets" / writer.COURSE_WRITER in writer_zips
+    for bundle in bundles:
         provenance = json.loads(bundle.with_suffix(".json").read_text())
         assert provenance["command"].startswith("python scripts/")
         assert {"train", "eval"} <= set(provenance["metrics"])
-    for writer_zip in (ROOT / "assets").rglob("*.zip"):
+    for writer_zip in writer_zips:
         provenance = json.loads(writer_zip.with_suffix(".json").read_text())
         assert provenance["command"].startswith("python scripts/")
         assert provenance["val_loss_held_out_plays"] > 0 and provenance["steps"] > 0

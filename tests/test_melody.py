@@ -13,6 +13,24 @@ def _pitches(seq):
     return [(n.pitch, round(n.start_time, 3)) for n in seq.notes]
 
 
+def primer_end(primer):
+    return max([n.end_time for n in primer.notes] + [primer.total_time])
+
+
+def bar_seconds(primer):
+    ts = primer.time_signatures[0] if primer.time_signatures else None
+    quarters = ts.numerator * 4.0 / ts.denominator if ts else 4.0
+    return quarters * 60.0 / (primer.tempos[0].qpm if primer.tempos else 120.0)
+
+
+def new_notes(song, primer, bars):
+    """The notes the model added after the primer; each must lie within the bars asked."""
+    end = primer_end(primer)
+    added = [n for n in song.notes if n.start_time >= end - 1e-6]
+    assert all(n.end_time <= end + bars * bar_seconds(primer) + 1e-6 for n in added)
+    return added
+
+
 def test_generate_continues_the_primer_for_the_bars_asked(tiny):
     primer, _ = music.primer("twinkle")  # 8 s at 120 qpm
     song = tiny.generate(primer, bars=4, seed=3)
@@ -33,7 +51,8 @@ def test_same_seed_same_melody_other_seed_other_melody(tiny):
 def test_beam_search_and_low_temperature_work(tiny):
     primer, _ = music.primer("arirang")
     song = tiny.generate(primer, bars=2, temperature=0.05, beam_size=3, seed=0)
-    assert len(song.notes) >= len(primer.notes)
+    assert _pitches(song)[:len(primer.notes)] == _pitches(primer)
+    assert len(new_notes(song, primer, bars=2)) > 0
 
 
 def test_the_generator_stays_warm(tiny):
@@ -81,24 +100,39 @@ def test_a_bundle_of_another_model_is_named(tmp_path):
         melody.load(tmp_path / "perf.mag")
 
 
-def test_a_stock_bundle_without_our_hparams_still_plays(tmp_path):
+@pytest.mark.parametrize("layers, attn_length", [((8,), 4), ((16, 16), 40)])
+def test_a_stock_bundle_without_our_hparams_still_plays(tmp_path, layers, attn_length):
     """Like Magenta's official bundles: no hparams in the description, sizes unknown to us.
-    The rebuilt graph does not fit, so the bundle's own graph is used."""
+    The rebuilt graph does not fit (a layer missing, or layers of another size), so the
+    bundle's own graph is used, and that is recorded."""
     from bundles import make_tiny_bundle
     from note_seq.protobuf import generator_pb2
-    path = make_tiny_bundle(tmp_path / "stock.mag", layers=(8,), attn_length=4)
+    path = make_tiny_bundle(tmp_path / "stock.mag", layers=layers, attn_length=attn_length)
     bundle = generator_pb2.GeneratorBundle.FromString(path.read_bytes())
     bundle.bundle_details.description = "a bundle made elsewhere"
     path.write_bytes(bundle.SerializeToString())
     model = melody.load(path)
-    song = model.generate(music.primer("twinkle")[0], bars=2, seed=1)
-    assert len(song.notes) > 0
+    primer, _ = music.primer("twinkle")
+    song = model.generate(primer, bars=2, seed=1)
+    assert model.graph_source == {1: "bundle"}
+    assert len(new_notes(song, primer, bars=2)) > 0
 
 
 def test_the_course_bundle_plays_a_tune():
     model = melody.load()
     primer, _ = music.primer("twinkle")
     song = model.generate(primer, bars=8, seed=1)
-    new = [n for n in song.notes if n.start_time >= primer.total_time - 1e-6]
+    new = new_notes(song, primer, bars=8)
     assert len(new) >= 8
     assert all(48 <= n.pitch <= 84 for n in new)
+
+
+def test_the_course_bundle_runs_on_the_fast_path():
+    """Its weights fit the graph rebuilt for each beam size, so the fallback (the bundle's
+    own graph) is not the one that plays."""
+    model = melody.load()
+    primer, _ = music.primer("twinkle")
+    for beam_size in (1, 2):
+        song = model.generate(primer, bars=2, beam_size=beam_size, seed=2)
+        assert model.graph_source[beam_size] == "checkpoint"
+        assert len(new_notes(song, primer, bars=2)) > 0

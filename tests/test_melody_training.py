@@ -5,6 +5,7 @@ import pytest
 
 from artlab import env, melody, music
 from artlab import melody_training as training
+from test_melody import new_notes
 
 
 @pytest.fixture(scope="module")
@@ -64,4 +65,5 @@ def test_a_bundle_trained_in_every_key_keeps_the_primers_key(tmp_path):
     assert model.config.transpose_to_key is None
     assert melody.MelodyModel(make_tiny_bundle(tmp_path / "c.mag")).config.transpose_to_key == 0
     primer, _ = music.primer("twinkle")
-    assert len(model.generate(primer, bars=1, seed=0).notes) >= len(primer.notes)
+    song = model.generate(primer, bars=1, seed=0)
+    assert len(new_notes(song, primer, bars=1)) > 0

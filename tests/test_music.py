@@ -108,3 +108,23 @@ def test_folk_tunes_are_split_by_tune_and_convert():
     assert len({t["id"] for t in tunes}) == len(tunes)
     seq = music.tune_to_sequence(tunes[0])
     assert len(seq.notes) == len(tunes[0]["notes"])
+
+
+def test_a_late_first_note_starts_the_melody_and_says_so(midi_files):
+    seq, remarks = music.primer(str(midi_files["late_start"]))  # 20 silent bars, then the tune
+    assert [n.pitch for n in seq.notes] == [60, 62, 64, 65, 67, 65, 64, 62]
+    assert seq.notes[0].start_time == 0.0 and seq.total_time == pytest.approx(4.0)
+    assert any("silent for its first 20 bars" in r for r in remarks)
+
+
+def test_a_long_silence_inside_the_tune_is_kept(midi_files):
+    seq, remarks = music.primer(str(midi_files["long_silence"]))  # 4 notes, 11 silent bars, 4 notes
+    assert [round(n.start_time, 3) for n in seq.notes] == [0.0, 0.5, 1.0, 1.5, 26.0, 26.5, 27.0, 27.5]
+    assert remarks == []
+
+
+def test_metre_and_tempo_changes_keep_the_first_and_say_so(midi_files):
+    seq, remarks = music.primer(str(midi_files["metre_change"]))
+    assert len(seq.time_signatures) == 1 and seq.time_signatures[0].numerator == 4
+    assert len(seq.tempos) == 1 and len(seq.notes) == 24
+    assert any("metre" in r for r in remarks) and any("tempo" in r for r in remarks)

@@ -88,16 +88,24 @@ def _fake_download(monkeypatch, data=None, problem=None):
 
 
 def test_tinyshakespeare_is_checked_and_kept(monkeypatch, tmp_path):
-    from pathlib import Path
-    monkeypatch.setenv("ARTLAB_OUTPUT", str(tmp_path))
-    real = (Path(__file__).parents[2] / "shared" / "data" / "tinyshakespeare.txt")
-    if not real.is_file():
-        pytest.skip("../shared/data/tinyshakespeare.txt is not on this machine")
-    calls = _fake_download(monkeypatch, real.read_bytes())
-    corpus, said = text.course_text(online=True)
-    assert corpus.startswith("First Citizen:") and "checksum checked" in said
-    again, _ = text.course_text(online=True)
-    assert again == corpus and len(calls) == 1  # kept after the first download
+    """A real download (from a file:// URL made here) whose MD5 matches is used and kept."""
+    import hashlib
+    import urllib.request
+    monkeypatch.setenv("ARTLAB_OUTPUT", str(tmp_path / "output"))
+    served = tmp_path / "shakespeare.txt"
+    served.write_text("First Citizen:\nBefore we proceed any further, hear me speak.\n" * 200)
+    md5 = hashlib.md5(served.read_bytes()).hexdigest()
+    monkeypatch.setattr(text, "TINY_SHAKESPEARE_MD5", md5)
+    calls, urlopen = [], urllib.request.urlopen
+    monkeypatch.setattr(urllib.request, "urlopen",
+                        lambda url, timeout=None: calls.append(url) or urlopen(url, timeout=timeout))
+    corpus, said = text.course_text(online=True, url=served.as_uri())
+    assert corpus == served.read_text() and "checksum checked" in said
+    assert (tmp_path / "output" / "text" / "tinyshakespeare.txt").read_bytes() == \
+        served.read_bytes()
+    served.unlink()
+    again, _ = text.course_text(online=True, url=served.as_uri())
+    assert again == corpus and calls == [served.as_uri()]  # kept after the first download
 
 
 def test_a_wrong_or_missing_download_falls_back_to_the_bundled_corpus(monkeypatch, tmp_path):

@@ -1,0 +1,76 @@
+"""The branches a plain notebook run never takes: each notebook with files in its upload boxes
+(as if an artist had chosen them), and notebook 03 with a text the course writer cannot read
+(Korean), which trains a fresh writer. Smoke mode keeps the training short."""
+import pytest
+
+import notebook_runs as nbr
+
+ROOT = nbr.ROOT
+KOREAN = ("진달래꽃\n나 보기가 역겨워\n가실 때에는\n말없이 고이 보내 드리우리다\n\n"
+          "영변에 약산\n진달래꽃\n아름 따다 가실 길에 뿌리우리다\n\n")  # Kim Sowol (1902-1934)
+
+
+@pytest.fixture
+def output(tmp_path, monkeypatch):
+    """The kernel saves here; the course's own output/ must not change."""
+    folder = tmp_path / "made"
+    monkeypatch.setenv("ARTLAB_OUTPUT", str(folder))
+    before = sorted((ROOT / "output").rglob("*")) if (ROOT / "output").exists() else []
+    yield folder
+    after = sorted((ROOT / "output").rglob("*")) if (ROOT / "output").exists() else []
+    assert after == before, "a notebook test wrote into the course's own output/"
+
+
+@pytest.fixture(scope="module")
+def folk_midi_files(tmp_path_factory):
+    """Three MIDI files of held-out folk tunes, several tunes each: enough to fine-tune on."""
+    import note_seq
+    from artlab import music
+    folder = tmp_path_factory.mktemp("folk")
+    tunes = music.folk_tunes("test")[:12]
+    paths = {}
+    for n in range(3):
+        seq = music.tune_to_sequence(tunes[n * 4])
+        for tune in tunes[n * 4 + 1:n * 4 + 4]:
+            more, offset = music.tune_to_sequence(tune), seq.total_time + 2.0
+            for note in more.notes:
+                seq.notes.add(pitch=note.pitch, velocity=90, start_time=note.start_time + offset,
+                              end_time=note.end_time + offset)
+            seq.total_time = offset + more.total_time
+        paths[f"folk-{n}.mid"] = folder / f"folk-{n}.mid"
+        note_seq.sequence_proto_to_midi_file(seq, str(paths[f"folk-{n}.mid"]))
+    return paths
+
+
+def test_01_with_an_uploaded_midi_file(midi_files, output):
+    nb = nbr.with_cell_after(nbr.load("01_music_tokens.ipynb"), "widgets.FileUpload(",
+                             nbr.upload_cell("upload", {"late.mid": midi_files["late_start"]}))
+    said = nbr.text_of(nbr.run(nb))
+    assert "Using late.mid." in said and "silent for its first 20 bars" in said
+    assert len(list(output.glob("my-next-notes-001.*"))) == 3
+
+
+def test_02_with_an_uploaded_tune_and_music_to_learn_from(midi_files, folk_midi_files, output):
+    nb = nbr.load("02_melody_rnn.ipynb")
+    nb = nbr.with_cell_after(nb, 'description="Upload MIDI")',
+                             nbr.upload_cell("upload", {"chords.mid": midi_files["polyphonic"]}))
+    nb = nbr.with_cell_after(nb, 'description="Upload MIDI files")',
+                             nbr.upload_cell("my_music", folk_midi_files))
+    said = nbr.text_of(nbr.run(nb))
+    assert "Using chords.mid." in said and "top line" in said
+    assert "No upload" not in said and "3 pieces ready." in said
+    assert [p.name for p in output.glob("*.mag")] == ["my-melody-model-001.mag"]
+    from artlab import melody
+    about = melody.read_bundle(output / "my-melody-model-001.mag").bundle_details.description
+    assert "on 3 pieces" in about  # trained on the uploads, not the built-in tunes
+
+
+def test_03_with_a_korean_text_trains_a_fresh_writer(tmp_path, output):
+    poem = tmp_path / "azaleas.txt"
+    poem.write_bytes((KOREAN * 40).encode("cp949"))  # as Korean Windows saves it
+    nb = nbr.with_cell_after(nbr.load("03_ai_writer.ipynb"), "widgets.FileUpload(",
+                             nbr.upload_cell("my_file", {"azaleas.txt": poem}))
+    said = nbr.text_of(nbr.run(nb))
+    assert "a fresh workshop model" in said and "fine-tuning it" not in said
+    assert "your writer:" in said
+    assert [p.name for p in output.glob("*.zip")] == ["my-writer-001.zip"]
