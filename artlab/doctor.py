@@ -262,9 +262,29 @@ def _in_background(check, wait):
     return result
 
 
+def check_colab_packages(packages=None, version=importlib.metadata.version):
+    """On Colab: what the set-up cell installs, at its pins. Colab's own packages (TensorFlow,
+    ipywidgets 7, ...) are Colab's choice, so requirements.txt does not apply there."""
+    wanted = dict(req.split("==") for _, req, _ in (packages or env.COLAB_PACKAGES))
+    problems = []
+    for name, pinned in wanted.items():
+        try:
+            have = version(name)
+        except importlib.metadata.PackageNotFoundError:
+            problems.append(f"{name} is missing")
+            continue
+        if not _same_version(have, pinned):
+            problems.append(f"{name} is {have}, not {pinned}")
+    if problems:
+        return Check(False, f"The course's packages on Colab: {'; '.join(problems)}",
+                     fix="run the notebook's set-up cell again")
+    return Check(True, f"All {len(wanted)} packages the set-up cell installs, at their versions")
+
+
 def default_checks():
     network = _in_background(check_network, NETWORK_TIMEOUT + 0.5)  # runs while the rest do
-    return [check_python, check_packages, check_magenta, check_magenta_starts, check_assets,
+    packages = check_colab_packages if env.on_colab() else check_packages
+    return [check_python, packages, check_magenta, check_magenta_starts, check_assets,
             check_audio, check_melody, check_writer, check_disk, network]
 
 

@@ -180,3 +180,13 @@ def test_doctor_names_a_changed_asset_and_is_not_ready(tmp_path, monkeypatch):
         "✘ Course assets changed since they were published: "
         "melody/course_attention_rnn.json — fix: git checkout -- assets/"]
     assert verdict == "Not ready: 1 problem(s) above." and done.returncode == 1
+
+
+def test_on_colab_the_packages_are_the_set_up_cells_not_requirements_txt():
+    from artlab import env
+    installed = {req.split("==")[0]: req.split("==")[1] for _, req, _ in env.COLAB_PACKAGES}
+    ok = doctor.check_colab_packages(version=installed.__getitem__)
+    assert ok.ok is True and str(len(installed)) in ok.what
+    older = dict(installed, miditok="2.0.0")
+    line = doctor.check_colab_packages(version=older.__getitem__)
+    assert line.ok is False and "miditok is 2.0.0, not 3.1.0" in line.what
