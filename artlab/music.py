@@ -2,7 +2,6 @@
 import copy
 import io
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -201,17 +200,10 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
     import matplotlib.pyplot as plt
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 3))
-    if seq.notes:  # one collection of bars (the same picture as a broken_barh a note, far faster)
-        from matplotlib.collections import PolyCollection
-        bars, colours = [], []
-        for note in seq.notes:
-            new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
-            x0, x1 = note.start_time, note.start_time + (note.end_time - note.start_time)
-            y0 = note.pitch - 0.4
-            y1 = y0 + 0.8
-            bars.append([(x0, y0), (x0, y1), (x1, y1), (x1, y0)])
-            colours.append("tab:orange" if new else "tab:blue")
-        ax.add_collection(PolyCollection(np.array(bars), facecolors=colours))
+    for note in seq.notes:
+        new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
+        ax.broken_barh([(note.start_time, note.end_time - note.start_time)], (note.pitch - 0.4, 0.8),
+                       facecolors="tab:orange" if new else "tab:blue")
     if highlight_after is not None:
         ax.axvline(highlight_after, color="grey", linestyle="--", linewidth=1)
     pitches = [n.pitch for n in seq.notes] or [60]
@@ -227,44 +219,6 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
     return ax.figure
 
 
-_SYNTHS = {}  # sample rate -> a new FluidSynth with its SoundFont loaded, being made in the background
-_SYNTH_LOCK = threading.Lock()
-_WORKERS = {}
-
-
-def _worker(name):
-    """A one-thread background worker: "synth" makes and deletes synths (and never waits on
-    anything), "play" renders a player while show() draws its piano roll."""
-    with _SYNTH_LOCK:
-        if name not in _WORKERS:
-            from concurrent.futures import ThreadPoolExecutor
-            _WORKERS[name] = ThreadPoolExecutor(1, thread_name_prefix=f"artlab-{name}")
-        return _WORKERS[name]
-
-
-def _new_synth(rate):
-    """(synth, SoundFont id), made exactly as pretty_midi makes one for midi.fluidsynth(fs=rate)."""
-    from pretty_midi.fluidsynth import get_fluidsynth_instance
-    synth, sfid, _ = get_fluidsynth_instance(None, 0, rate)
-    return synth, sfid
-
-
-def _fluidsynth(midi, rate):
-    """midi.fluidsynth(fs=rate), the same samples, but on a never-used synth that was made (its
-    SoundFont loaded, the slow part) in the background while the last melody was drawn."""
-    worker = _worker("synth")
-    with _SYNTH_LOCK:
-        ready = _SYNTHS.pop(rate, None)
-    synth, sfid = ready.result() if ready is not None else _new_synth(rate)
-    with _SYNTH_LOCK:
-        if rate not in _SYNTHS:
-            _SYNTHS[rate] = worker.submit(_new_synth, rate)  # the next one
-    try:
-        return midi.fluidsynth(fs=rate, synthesizer=synth, sfid=sfid)
-    finally:
-        worker.submit(synth.delete)
-
-
 def synthesize(seq, rate=SAMPLE_RATE):
     """Audio samples of a NoteSequence and how they were made ("FluidSynth" or "simple synth")."""
     import note_seq
@@ -272,7 +226,7 @@ def synthesize(seq, rate=SAMPLE_RATE):
     try:
         from artlab import env
         if env.has_libfluidsynth():
-            audio = _fluidsynth(midi, rate)  # uses the SoundFont pretty_midi ships
+            audio = midi.fluidsynth(fs=rate)  # uses the SoundFont pretty_midi ships
             if audio.size and np.abs(audio).max() > 0:
                 return (audio / np.abs(audio).max() * 0.9).astype(np.float32), "FluidSynth"
     except (ImportError, OSError, AttributeError):
@@ -295,9 +249,8 @@ def show(seq, primer=None, title=None, ax=None):
     import matplotlib.pyplot as plt
     from IPython.display import display
     start = max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
-    player = _worker("play").submit(play, seq)  # FluidSynth renders while matplotlib draws
     figure = piano_roll(seq, highlight_after=start, title=title, ax=ax)
-    display(figure, player.result())
+    display(figure, play(seq))
     plt.close(figure)
 
 
