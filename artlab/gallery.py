@@ -14,15 +14,35 @@ def side_by_side(songs, primer=None, titles=None, per_row=2):
     import matplotlib.pyplot as plt
     from artlab import music
     titles = titles or [f"variation {i + 1}" for i in range(len(songs))]
+    players = _players(songs)
     cells = []
-    for song, title in zip(songs, titles):
+    for song, title, player in zip(songs, titles, players):
         cell = widgets.Output(layout=widgets.Layout(width=f"{96 // per_row}%"))
         with cell:
             _, ax = plt.subplots(figsize=(5.5, 2.4))
-            music.show(song, primer, title, ax=ax)
+            music.show(song, primer, title, ax=ax, player=player)
         cells.append(cell)
     rows = [widgets.HBox(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
     return widgets.VBox(rows)
+
+
+_PLAYED = []  # set once this process has made a player (FluidSynth's one-time set-up is done)
+
+
+def _players(songs):
+    """music.play for each song, several at once: FluidSynth renders outside Python's lock, so
+    on a machine with two cores two songs take about the time of one (the same players)."""
+    import os
+    from artlab import music
+    players = [] if _PLAYED or not songs else [music.play(songs[0])]  # the first alone
+    _PLAYED.append(True)
+    rest = songs[len(players):]
+    workers = min(len(rest), os.cpu_count() or 1, 4)
+    if workers < 2:
+        return players + [music.play(song) for song in rest]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(workers, thread_name_prefix="artlab-play") as pool:
+        return players + list(pool.map(music.play, rest))
 
 
 def texts_side_by_side(texts, titles, per_row=3):

@@ -18,6 +18,7 @@ COURSE_BUNDLE = "melody/course_attention_rnn.mag"
 OFFICIAL_URL = "http://download.magenta.tensorflow.org/models/attention_rnn.mag"
 MAX_BARS = 64
 MAX_BEAM = 8
+MAX_VARIATIONS = 8
 MAX_TEMPERATURE = 5.0
 
 _loaded = {}
@@ -84,17 +85,20 @@ class MelodyModel:
         self.graph_source = {}  # batch size: "checkpoint" (our rebuilt graph) or "bundle"
         self.description = self.bundle.bundle_details.description.split("\n")[0]
 
-    def generator(self, batch_size):
-        """A warm Magenta generator whose graph has this batch size."""
-        if batch_size not in self._generators:
+    def generator(self, batch_size, together=False):
+        """A warm Magenta generator whose graph has this batch size; `together`: one that
+        continues the primer `batch_size` times at once (see `variations`)."""
+        key = ("together", batch_size) if together else batch_size
+        if key not in self._generators:
             tf = env.load_magenta()
             from magenta.models.melody_rnn import melody_rnn_model, melody_rnn_sequence_generator
             config = copy.deepcopy(self.config)
             config.hparams.batch_size = batch_size
+            model_class = _together_model_class() if together else melody_rnn_model.MelodyRnnModel
 
             def make(**weights):
                 return melody_rnn_sequence_generator.MelodyRnnSequenceGenerator(
-                    model=melody_rnn_model.MelodyRnnModel(config), details=config.details,
+                    model=model_class(config), details=config.details,
                     steps_per_quarter=config.steps_per_quarter, **weights)
             generator = make(checkpoint=str(self.checkpoint))
             try:  # a variable missing from the weights: NotFoundError here
@@ -106,19 +110,44 @@ class MelodyModel:
             except tf.errors.NotFoundError:
                 fits = False
             if fits:
-                self.graph_source[batch_size] = "checkpoint"
+                self.graph_source[key] = "checkpoint"
             else:  # the weights do not fit our rebuilt graph: use the bundle's own graph
                 if generator._model._session is not None:
                     generator._model.close()
                 generator = make(bundle=self.bundle)
                 generator.initialize()
-                self.graph_source[batch_size] = "bundle"
-            self._generators[batch_size] = generator
-        return self._generators[batch_size]
+                self.graph_source[key] = "bundle"
+            self._generators[key] = generator
+        return self._generators[key]
 
     def generate(self, primer, bars=8, temperature=1.0, beam_size=1, seed=None):
         """Continue `primer` (a NoteSequence) by `bars` bars. Same seed, same melody."""
         check_settings(bars, temperature, beam_size)
+        options, ts = self._options(primer, bars, temperature, beam_size, seed)
+        with env.native_logs_hidden():
+            result = self.generator(int(beam_size)).generate(primer, options)
+        return _with_time_signature(result, ts)
+
+    def variations(self, primer, count=4, bars=8, temperature=1.0, beam_size=1, seed=None):
+        """`count` different continuations of `primer`. Without beam search they are drawn
+        together, one batch of `count` melodies a step (about as fast as one); with beam
+        search, one after another with seeds seed, seed + 1, ... Same seed, same melodies."""
+        check_settings(bars, temperature, beam_size)
+        if not isinstance(count, (int, np.integer)) or not 1 <= count <= MAX_VARIATIONS:
+            raise ArtlabError(f"Variations must be a whole number from 1 to {MAX_VARIATIONS} "
+                              f"(got {count}).")
+        if beam_size > 1 or count == 1:
+            return [self.generate(primer, bars, temperature, beam_size,
+                                  None if seed is None else seed + n) for n in range(count)]
+        options, ts = self._options(primer, bars, temperature, 1, seed)
+        generator = self.generator(int(count), together=True)
+        with env.native_logs_hidden():
+            generator.generate(primer, options)
+        qpm = primer.tempos[0].qpm if primer.tempos else 120.0
+        return [_with_time_signature(melody.to_sequence(qpm=qpm), ts)
+                for melody in generator._model.last_melodies]
+
+    def _options(self, primer, bars, temperature, beam_size, seed):
         from note_seq.protobuf import generator_pb2
         qpm = primer.tempos[0].qpm if primer.tempos else 120.0
         ts = primer.time_signatures[0] if primer.time_signatures else None
@@ -132,12 +161,7 @@ class MelodyModel:
             start_time=start, end_time=start + bars * quarters_per_bar * 60.0 / qpm)
         if seed is not None:
             np.random.seed(int(seed) % 2**32)
-        with env.native_logs_hidden():
-            result = self.generator(int(beam_size)).generate(primer, options)
-        if ts:
-            del result.time_signatures[:]
-            result.time_signatures.add(numerator=ts.numerator, denominator=ts.denominator)
-        return result
+        return options, ts
 
     def next_event_probabilities(self, primer, temperature=1.0):
         """The model's probability for each possible event right after `primer`.
@@ -173,6 +197,51 @@ class MelodyModel:
             generator.close()
         self._generators.clear()
         self._folder.cleanup()
+
+
+def _with_time_signature(result, ts):
+    """Magenta's result carries 4/4; give it the primer's metre back."""
+    if ts:
+        del result.time_signatures[:]
+        result.time_signatures.add(numerator=ts.numerator, denominator=ts.denominator)
+    return result
+
+
+_TOGETHER = []
+
+
+def _together_model_class():
+    """Magenta's MelodyRnnModel, but continuing the primer as many times as its graph's batch
+    size, all in one batch, each step sampled for every melody (what a beam search of that size
+    with one branch would do, before it keeps only the likeliest). The melodies are left in
+    `last_melodies`; the first is returned, as Magenta's generator expects one."""
+    if not _TOGETHER:
+        from magenta.common import state_util
+        from magenta.models.melody_rnn import melody_rnn_model
+        from magenta.models.shared.events_rnn_model import ModelState
+
+        class TogetherModel(melody_rnn_model.MelodyRnnModel):
+            def generate_melody(self, num_steps, primer_melody, temperature=1.0, **unused):
+                start = copy.deepcopy(primer_melody)
+                shift = start.squash(self._config.min_note, self._config.max_note,
+                                     self._config.transpose_to_key)
+                melodies = [copy.deepcopy(start) for _ in range(self._batch_size())]
+                inputs = self._config.encoder_decoder.get_inputs_batch(melodies, full_length=True)
+                empty = state_util.unbatch(self._session.run(
+                    self._session.graph.get_collection("initial_state")))[0]
+                states = [ModelState(inputs=i, rnn_state=empty, control_events=None,
+                                     control_state=None) for i in inputs]
+                scores = [0.0] * len(melodies)
+                for _ in range(num_steps - len(start)):
+                    melodies, states, scores = self._generate_step(melodies, states, scores,
+                                                                   temperature)
+                for melody in melodies:
+                    melody.transpose(-shift)
+                self.last_melodies = melodies
+                return melodies[0]
+
+        _TOGETHER.append(TogetherModel)
+    return _TOGETHER[0]
 
 
 def check_settings(bars, temperature, beam_size):

@@ -200,10 +200,15 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
     import matplotlib.pyplot as plt
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 3))
-    for note in seq.notes:
-        new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
-        ax.broken_barh([(note.start_time, note.end_time - note.start_time)], (note.pitch - 0.4, 0.8),
-                       facecolors="tab:orange" if new else "tab:blue")
+    if seq.notes:  # one collection of bars (the same picture as a broken_barh a note, far faster)
+        from matplotlib.collections import PolyCollection
+        bars, colours = [], []
+        for note in seq.notes:
+            new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
+            x0, x1, y0, y1 = note.start_time, note.end_time, note.pitch - 0.4, note.pitch + 0.4
+            bars.append([(x0, y0), (x0, y1), (x1, y1), (x1, y0)])
+            colours.append("tab:orange" if new else "tab:blue")
+        ax.add_collection(PolyCollection(np.array(bars), facecolors=colours))
     if highlight_after is not None:
         ax.axvline(highlight_after, color="grey", linestyle="--", linewidth=1)
     pitches = [n.pitch for n in seq.notes] or [60]
@@ -243,14 +248,14 @@ def play(seq):
     return Audio(audio, rate=SAMPLE_RATE)
 
 
-def show(seq, primer=None, title=None, ax=None):
+def show(seq, primer=None, title=None, ax=None, player=None):
     """Show a piano roll (on `ax` if given) and an audio player in the notebook; `primer`
-    notes are blue."""
+    notes are blue. `player`: play(seq), if it was made already."""
     import matplotlib.pyplot as plt
     from IPython.display import display
     start = max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
     figure = piano_roll(seq, highlight_after=start, title=title, ax=ax)
-    display(figure, play(seq))
+    display(figure, player if player is not None else play(seq))
     plt.close(figure)
 
 

@@ -17,7 +17,11 @@ real new generation. The machine's load average is recorded with each figure: on
 machine it moves the figures.
 
 Run: .venv/bin/python benchmarks/bench_studio.py [--repeats 7] [--variations 1,4] [--keep]
-Writes benchmarks/results/bench_studio.jsonl (one line per figure, also printed).
+       [--label after] [--code-root DIR]   (DIR/artlab, and DIR/notebooks if there, are used
+       instead: time another version, e.g. a `git worktree` of an earlier commit)
+Appends to benchmarks/results/bench_studio.jsonl (one line per figure, also printed): the
+headline line per variation count, then one line per part (name.part), each with the median,
+the samples, the repeats and the load average.
 """
 import argparse
 import json
@@ -42,11 +46,11 @@ TARGETS = {1: 0.5, 4: 1.0}
 
 # Appended after the studio cell in the copy: times each part of every studio call, in the kernel.
 INSTRUMENT = r'''
-import functools as _bf, json as _bj, os as _bo, time as _bt
+import functools as _bf, json as _bj, os as _bo, threading as _bth, time as _bt
 import matplotlib.pyplot as _bplt
 from IPython.display import Audio as _BAudio
 from matplotlib.figure import Figure as _BFigure
-_bench_parts = {}
+_bench_parts, _bench_lock = {}, _bth.Lock()
 _bench_log = _bo.path.join(_bo.environ["ARTLAB_OUTPUT"], "studio_timings.jsonl")
 
 def _bench_timed(name, fn):
@@ -56,7 +60,8 @@ def _bench_timed(name, fn):
         try:
             return fn(*args, **kwargs)
         finally:
-            _bench_parts[name] = _bench_parts.get(name, 0.0) + _bt.perf_counter() - start
+            with _bench_lock:  # players may be made on worker threads
+                _bench_parts[name] = _bench_parts.get(name, 0.0) + _bt.perf_counter() - start
     return timed
 
 def _bench_studio(fn):
@@ -75,11 +80,15 @@ def _bench_studio(fn):
     return timed
 
 model.generate = _bench_timed("generate", model.generate)
+if hasattr(model, "variations"):  # the studio draws all variations at once (one batch)
+    model.variations = _bench_timed("variations", model.variations)
 music.synthesize = _bench_timed("synthesize", music.synthesize)
 music.play = _bench_timed("play", music.play)
 music.piano_roll = _bench_timed("piano_roll", music.piano_roll)
 music.show = _bench_timed("show", music.show)
 gallery.side_by_side = _bench_timed("side_by_side", gallery.side_by_side)
+if hasattr(gallery, "_players"):  # all players made before drawing, several at once
+    gallery._players = _bench_timed("players", gallery._players)
 _bplt.subplots = _bench_timed("subplots", _bplt.subplots)
 _BAudio._repr_html_ = _bench_timed("audio_html", _BAudio._repr_html_)
 _bench_png = get_ipython().display_formatter.formatters["image/png"]
@@ -138,9 +147,11 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def prepare(work):
-    """A copy of the notebooks; 02 cut after the studio cell, with the timing cell after it."""
-    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+def prepare(work, code_root=ROOT):
+    """A copy of the notebooks (code_root's own, if it has them: the version being timed);
+    02 cut after the studio cell, with the timing cell after it."""
+    source = Path(code_root) / "notebooks"
+    shutil.copytree(source if source.is_dir() else ROOT / "notebooks", work / "notebooks")
     path = work / "notebooks" / NOTEBOOK
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = nb["cells"]
@@ -234,10 +245,11 @@ def set_variations(page, interact, want, log):
 
 
 def breakdown(rows, page):
-    """Per-repeat parts in seconds. Kernel parts are summed over the variations; synthesis and
-    WAV encoding may run on a worker thread alongside the piano roll, so parts can overlap.
-    widget_update_and_transport = the whole time less the kernel's studio call (the press
-    reaching the kernel, plus the new output reaching the page and the players loading)."""
+    """Per-repeat parts in seconds, each summed over the variations. Where the players are made
+    several at once (gallery._players), synthesis and wav_encode are thread time and
+    players_critical_path is the wall time they took. widget_update_and_transport = the whole
+    time less the kernel's studio call (the press reaching the kernel, plus the new output
+    reaching the page and the players loading there)."""
     out = []
     for r, p in zip(rows, page):
         g = lambda k: r.get(k, 0.0)  # noqa: E731
@@ -247,15 +259,21 @@ def breakdown(rows, page):
             "total_to_canplay": None if p["canplay"] is None else p["canplay"] / 1000,
             "players_in_page": p["appear"] / 1000,
             "kernel_studio_call": g("studio"),
-            "generation": g("generate"),
+            # variations() may call generate() itself (one variation, or beam search)
+            "generation": g("variations") if "variations" in r else g("generate"),
             "synthesis": g("synthesize"),
             "wav_encode": g("play") - g("synthesize") + g("audio_html"),
             "piano_roll_draw": g("piano_roll"),
             "png_encode": g("png"),
             "figure_setup": g("subplots"),
-            # show() less drawing and encoding: the player (if not overlapped) and display()
-            "show_rest": g("show") - g("piano_roll") - g("png") - g("audio_html"),
-            "other_kernel": g("studio") - g("generate") - g("show") - g("subplots"),
+            "players_critical_path": (g("players") if "players" in r else g("play"))
+                                     + g("audio_html"),
+            # show() less drawing, encoding and making its player: display() itself
+            "show_rest": g("show") - g("piano_roll") - g("png") - g("audio_html")
+                         - (0.0 if "players" in r else g("play")),
+            "other_kernel": g("studio") - (g("variations") if "variations" in r else g("generate"))
+                            - g("show") - g("subplots")
+                            - g("players"),
             "press_to_kernel": r["start_epoch"] - p["epoch0"] / 1000,
             "kernel_to_players_ready": p["metaEpoch"] / 1000 - r["end_epoch"],
         }
@@ -287,7 +305,7 @@ def main():
     server = None
     lines = []
     try:
-        settings = prepare(work)
+        settings = prepare(work, args.code_root)
         server, url = start_lab(work, settings, Path(args.code_root))
         log = work / "output" / "studio_timings.jsonl"
         with sync_playwright() as playwright:
@@ -329,13 +347,14 @@ def main():
                         "to_canplay": median(p["total_to_canplay"] for p in parts)}
                 lines.append(head)
                 for key in ["kernel_studio_call", "generation", "synthesis", "wav_encode",
+                            "players_critical_path",
                             "piano_roll", "piano_roll_draw", "png_encode", "figure_setup",
                             "show_rest", "other_kernel", "widget_update_and_transport",
                             "press_to_kernel", "kernel_to_players_ready", "players_in_page"]:
                     lines.append({"figure": f"{name}.{key}", "value": median(p[key] for p in parts),
                                   "unit": "s", "target": None, **common,
                                   "samples": [round(p[key], 3) for p in parts]})
-                for line in lines[-15:]:
+                for line in lines[-16:]:
                     print(json.dumps(line), flush=True)
             browser.close()
     finally:

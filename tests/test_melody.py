@@ -136,3 +136,33 @@ def test_the_course_bundle_runs_on_the_fast_path():
         song = model.generate(primer, bars=2, beam_size=beam_size, seed=2)
         assert model.graph_source[beam_size] == "checkpoint"
         assert len(new_notes(song, primer, bars=2)) > 0
+
+
+def test_variations_are_drawn_together_and_differ(tiny):
+    primer, _ = music.primer("twinkle")
+    songs = tiny.variations(primer, 3, bars=2, temperature=1.5, seed=4)
+    assert len(songs) == 3 and tiny.graph_source[("together", 3)] == "checkpoint"
+    for song in songs:
+        assert _pitches(song)[:14] == _pitches(primer) and len(new_notes(song, primer, bars=2)) > 0
+    assert len({tuple(_pitches(s)) for s in songs}) > 1
+    again = tiny.variations(primer, 3, bars=2, temperature=1.5, seed=4)
+    assert [_pitches(s) for s in again] == [_pitches(s) for s in songs]  # same seed, same melodies
+
+
+def test_one_variation_is_the_melody_generate_makes(tiny):
+    primer, _ = music.primer("twinkle")
+    assert _pitches(tiny.variations(primer, 1, bars=2, seed=9)[0]) == \
+        _pitches(tiny.generate(primer, bars=2, seed=9))
+
+
+def test_variations_with_beam_search_use_one_seed_each(tiny):
+    primer, _ = music.primer("twinkle")
+    songs = tiny.variations(primer, 2, bars=1, beam_size=2, seed=3)
+    assert [_pitches(s) for s in songs] == \
+        [_pitches(tiny.generate(primer, bars=1, beam_size=2, seed=n)) for n in (3, 4)]
+
+
+@pytest.mark.parametrize("count", [0, 9, 2.5])
+def test_a_wrong_number_of_variations_gets_a_sentence(tiny, count):
+    with pytest.raises(ArtlabError, match="Variations must be"):
+        tiny.variations(music.primer("twinkle")[0], count)
