@@ -168,7 +168,8 @@ def keep_text(written, stem="my-writing", folder=None):
     if not written:
         raise ArtlabError("There is no text to keep yet: write something first.")
     folder = files.usable_folder(folder) if folder else env.output_dir()
-    return files.save_new(folder, stem, {"txt": lambda path: path.write_text(written, encoding="utf-8")})["txt"]
+    write = lambda path: path.write_text(written, encoding="utf-8")  # noqa: E731
+    return files.save_new(folder, stem, {"txt": write})["txt"]
 
 
 class Writer:
