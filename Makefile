@@ -52,7 +52,7 @@ test: $(READY) audio
 	ARTLAB_SMOKE=1 $(BIN)/python -m pytest -m "not browser"
 
 # Every notebook at its real settings (no smoke mode: full training lengths), one at a time,
-# with each one's wall time; not part of `make test` (about 9 minutes on 2 cores; .ci/run runs it).
+# with each one's wall time; not part of `make test` (about 5 minutes on 2 cores; .ci/run runs it).
 test-full: $(READY) audio
 	@for notebook in notebooks/[0-9][0-9]_*.ipynb; do \
 	  started=$$(date +%s); \
