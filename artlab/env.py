@@ -73,6 +73,20 @@ def output_dir():
     return files.usable_folder(folder)
 
 
+def why_unreachable(problem):
+    """A few plain words for why a download failed, instead of `<urlopen error [Errno -2] ...>`."""
+    import socket
+    import urllib.error
+    if isinstance(problem, urllib.error.HTTPError):
+        return f"the server answered with error {problem.code}"
+    reason = getattr(problem, "reason", problem)
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return "the server did not answer in time"
+    if isinstance(reason, (socket.gaierror, ConnectionError)):
+        return "no internet connection"
+    return str(reason)
+
+
 def has_libfluidsynth():
     """True when the FluidSynth library that pyfluidsynth needs is installed."""
     return ctypes.util.find_library("fluidsynth") is not None

@@ -306,7 +306,8 @@ def fetch_official(url=OFFICIAL_URL, timeout=15):
         with urllib.request.urlopen(url, timeout=timeout) as response:
             data = response.read()
     except OSError as problem:
-        return None, (f"Magenta's official model could not be downloaded ({problem}); "
+        return None, (f"Magenta's official model could not be downloaded "
+                      f"({env.why_unreachable(problem)}); "
                       "this needs the internet. The course model works offline.")
     partial = target.with_suffix(".part")
     try:

@@ -116,7 +116,7 @@ def course_text(online=None, url=TINY_SHAKESPEARE_URL, timeout=15):
                                               " checksum checked).")
             why = f"what {url} sent is not the expected file (checksum differs)"
         except OSError as problem:
-            why = f"it could not be downloaded ({problem})"
+            why = f"it could not be downloaded ({env.why_unreachable(problem)})"
         return shakespeare(), f"Using the course's own Shakespeare: tinyshakespeare {why}."
     return shakespeare(), "The course's own Shakespeare corpus (42 works, 5 million characters)."
 

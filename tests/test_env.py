@@ -1,5 +1,9 @@
+import socket
 import subprocess
 import sys
+import urllib.error
+
+import pytest
 
 from artlab import env
 
@@ -57,3 +61,23 @@ def test_magenta_and_keras_3_live_in_one_process_quietly():
     assert done.stdout.strip().splitlines()[-1] == "both"
     noisy = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(noisy) <= 2, noisy  # TensorFlow's native start-up lines at most, no warning wall
+
+
+@pytest.mark.parametrize("problem, words", [
+    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "no internet connection"),
+    (urllib.error.URLError(TimeoutError("timed out")), "the server did not answer in time"),
+    (ConnectionRefusedError(111, "Connection refused"), "no internet connection"),
+    (urllib.error.HTTPError("http://x", 503, "Unavailable", {}, None), "the server answered with error 503")])
+def test_a_failed_download_is_said_in_plain_words(problem, words):
+    assert env.why_unreachable(problem) == words
+
+
+def test_offline_sentences_carry_no_raw_urlopen_error(monkeypatch):
+    import urllib.request
+    from artlab import melody
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    _, sentence = melody.fetch_official()
+    assert "(no internet connection)" in sentence and "urlopen" not in sentence and "Errno" not in sentence
