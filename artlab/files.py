@@ -11,8 +11,8 @@ from artlab import ArtlabError
 _NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
 _NOT_A_FOLDER = {errno.ENOTDIR, errno.EEXIST}
-# Where a folder cannot hold hard links (some USB sticks, cloud drives), names are given by renaming.
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def why_not_saved(problem, folder):
@@ -65,6 +65,7 @@ def save_new(folder, stem, writers):
         for suffix, write in writers.items():
             handle, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=f".{suffix}.part")
             os.close(handle)
+            os.chmod(name, 0o666 & ~_UMASK)  # as a plain new file would be, not mkstemp's 0600
             written[suffix] = Path(name)
             write(written[suffix])
         return _give_names(folder, stem, written)
@@ -86,24 +87,34 @@ def _give_names(folder, stem, written):
                     _place(written[suffix], path)
                     placed.append((written[suffix], path))
                 return paths
-            except FileExistsError:  # another save took this number meanwhile: give it back
-                for temporary, path in placed:
-                    if temporary.exists():
-                        path.unlink()
-                    else:
-                        os.rename(path, temporary)
+            except FileExistsError:  # another save took this number meanwhile: the next one
+                _give_back(placed)
+            except BaseException:  # all or none: the names given so far are taken back
+                _give_back(placed)
+                raise
         number += 1
+
+
+def _give_back(placed):
+    for temporary, path in placed:
+        if temporary.exists():
+            path.unlink(missing_ok=True)
+        else:
+            os.rename(path, temporary)
 
 
 def _place(temporary, path):
     """Give a complete file its name, never replacing an existing file."""
     try:
         os.link(temporary, path)  # fails with FileExistsError if the name is taken
+        return
     except FileExistsError:
         raise
-    except OSError as problem:
-        if problem.errno not in _NO_LINKS:
-            raise
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "taken", str(path)) from None
-        os.rename(temporary, path)
+    except OSError:  # a folder without hard links (some USB sticks, cloud drives)
+        pass
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))  # claim the name first
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

@@ -107,7 +107,7 @@ class MelodyModel:
                 saved = dict(tf.train.list_variables(str(self.checkpoint)))
                 fits = all(saved.get(v.op.name) == v.shape.as_list() for v in
                            generator._model._session.graph.get_collection("variables"))
-            except tf.errors.NotFoundError:
+            except tf.errors.OpError:  # e.g. NotFoundError: a variable missing from the weights
                 fits = False
             if fits:
                 self.graph_source[key] = "checkpoint"
@@ -131,7 +131,8 @@ class MelodyModel:
     def variations(self, primer, count=4, bars=8, temperature=1.0, beam_size=1, seed=None):
         """`count` different continuations of `primer`. Without beam search they are drawn
         together, one batch of `count` melodies a step (about as fast as one); with beam
-        search, one after another with seeds seed, seed + 1, ... Same seed, same melodies."""
+        search, one after another with seeds seed, seed + 1, ... The same seed and count give
+        the same melodies."""
         check_settings(bars, temperature, beam_size)
         if not isinstance(count, (int, np.integer)) or not 1 <= count <= MAX_VARIATIONS:
             raise ArtlabError(f"Variations must be a whole number from 1 to {MAX_VARIATIONS} "
@@ -144,8 +145,9 @@ class MelodyModel:
         with env.native_logs_hidden():
             generator.generate(primer, options)
         qpm = primer.tempos[0].qpm if primer.tempos else 120.0
-        return [_with_time_signature(melody.to_sequence(qpm=qpm), ts)
-                for melody in generator._model.last_melodies]
+        melodies = generator._model.last_melodies
+        assert len(melodies) == count, f"{len(melodies)} melodies made, {count} asked"
+        return [_with_time_signature(melody.to_sequence(qpm=qpm), ts) for melody in melodies]
 
     def _options(self, primer, bars, temperature, beam_size, seed):
         from note_seq.protobuf import generator_pb2
@@ -225,7 +227,9 @@ def _together_model_class():
                 start = copy.deepcopy(primer_melody)
                 shift = start.squash(self._config.min_note, self._config.max_note,
                                      self._config.transpose_to_key)
-                melodies = [copy.deepcopy(start) for _ in range(self._batch_size())]
+                # as many as asked; a bundle's own graph may have another batch size, and
+                # _generate_step pads or splits the melodies to fit it
+                melodies = [copy.deepcopy(start) for _ in range(self._config.hparams.batch_size)]
                 inputs = self._config.encoder_decoder.get_inputs_batch(melodies, full_length=True)
                 empty = state_util.unbatch(self._session.run(
                     self._session.graph.get_collection("initial_state")))[0]

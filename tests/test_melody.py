@@ -170,3 +170,18 @@ def test_variations_with_beam_search_use_one_seed_each(tiny):
 def test_a_wrong_number_of_variations_gets_a_sentence(tiny, count):
     with pytest.raises(ArtlabError, match="Variations must be"):
         tiny.variations(music.primer("twinkle")[0], count)
+
+
+def test_variations_from_a_bundles_own_graph_are_as_many_as_asked(tmp_path):
+    """A stock bundle's own graph has batch size 1: the batch is split to fit it."""
+    from bundles import make_tiny_bundle
+    from note_seq.protobuf import generator_pb2
+    path = make_tiny_bundle(tmp_path / "stock.mag", layers=(8,), attn_length=4)
+    bundle = generator_pb2.GeneratorBundle.FromString(path.read_bytes())
+    bundle.bundle_details.description = "a bundle made elsewhere"
+    path.write_bytes(bundle.SerializeToString())
+    model = melody.load(path)
+    primer, _ = music.primer("twinkle")
+    songs = model.variations(primer, 3, bars=1, temperature=1.5, seed=2)
+    assert len(songs) == 3 and model.graph_source[("together", 3)] == "bundle"
+    assert all(len(new_notes(song, primer, bars=1)) > 0 for song in songs)

@@ -114,3 +114,37 @@ def test_a_full_disk_while_keeping_text_leaves_nothing(tmp_path):
                               timeout=120, preexec_fn=limit)
         assert done.stdout.startswith("ArtlabError") and "no room left" in done.stdout, done.stdout + done.stderr
         assert everything_in(full) == []
+
+
+def test_a_failure_while_naming_takes_back_the_names_given(tmp_path, monkeypatch):
+    real_link = os.link
+    calls = []
+
+    def link_then_fail(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the artist stops the cell between two files
+        real_link(source, target)
+    monkeypatch.setattr(os, "link", link_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        files.save_new(tmp_path, "tune", {"mid": lambda p: p.write_bytes(b"MThd"),
+                                          "wav": lambda p: p.write_bytes(b"RIFF")})
+    assert everything_in(tmp_path) == []
+
+
+def test_folders_without_hard_links_still_never_overwrite(tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise OSError(1, "Operation not permitted")  # what some USB sticks and cloud drives say
+    monkeypatch.setattr(os, "link", no_links)
+    (tmp_path / "tune-001.mid").write_bytes(b"earlier")
+    made = files.save_new(tmp_path, "tune", {"mid": lambda p: p.write_bytes(b"MThd")})
+    assert made["mid"].name == "tune-002.mid" and made["mid"].read_bytes() == b"MThd"
+    assert (tmp_path / "tune-001.mid").read_bytes() == b"earlier"
+    assert everything_in(tmp_path) == ["tune-001.mid", "tune-002.mid"]
+
+
+def test_saved_files_follow_the_umask_like_any_new_file(tmp_path):
+    made = files.save_new(tmp_path, "poem", {"txt": lambda p: p.write_text("x")})["txt"]
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    assert made.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
