@@ -102,10 +102,8 @@ def _same_version(have, wanted):
         return have == wanted
 
 
-def check_packages(requirements=REQUIREMENTS, version=importlib.metadata.version):
-    if not Path(requirements).is_file():
-        return Check(False, f"{_shown(requirements)} is missing", fix="git pull")
-    wanted = pins(requirements)
+def _differences(wanted, version):
+    """What differs from {package: pinned version}, as short phrases."""
     problems = []
     for name, pinned in wanted.items():
         try:
@@ -115,6 +113,14 @@ def check_packages(requirements=REQUIREMENTS, version=importlib.metadata.version
             continue
         if not _same_version(have, pinned):
             problems.append(f"{name} is {have}, not {pinned}")
+    return problems
+
+
+def check_packages(requirements=REQUIREMENTS, version=importlib.metadata.version):
+    if not Path(requirements).is_file():
+        return Check(False, f"{_shown(requirements)} is missing", fix="git pull")
+    wanted = pins(requirements)
+    problems = _differences(wanted, version)
     if problems:
         return Check(False, f"Packages differ from requirements.txt: {'; '.join(problems)}",
                      fix=f"{sys.executable} -m pip install -r {_shown(requirements)}")
@@ -266,15 +272,7 @@ def check_colab_packages(packages=None, version=importlib.metadata.version):
     """On Colab: what the set-up cell installs, at its pins. Colab's own packages (TensorFlow,
     ipywidgets 7, ...) are Colab's choice, so requirements.txt does not apply there."""
     wanted = dict(req.split("==") for _, req, _ in (packages or env.COLAB_PACKAGES))
-    problems = []
-    for name, pinned in wanted.items():
-        try:
-            have = version(name)
-        except importlib.metadata.PackageNotFoundError:
-            problems.append(f"{name} is missing")
-            continue
-        if not _same_version(have, pinned):
-            problems.append(f"{name} is {have}, not {pinned}")
+    problems = _differences(wanted, version)
     if problems:
         return Check(False, f"The course's packages on Colab: {'; '.join(problems)}",
                      fix="run the notebook's set-up cell again")

@@ -273,7 +273,7 @@ def save(seq, stem="melody", folder=None, highlight_after=None):
     import matplotlib.pyplot as plt
     import note_seq
     from artlab import env, files
-    folder = files.usable_folder(folder) if folder else env.output_dir()
+    folder = folder or env.output_dir()  # save_new checks it
     audio, _ = synthesize(seq)
     figure = piano_roll(seq, highlight_after=highlight_after, title=files.safe_stem(stem))
     try:

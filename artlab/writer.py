@@ -158,7 +158,7 @@ def keep(model, chars, stem="my-writer", about=None, folder=None):
     """Save a writer under a new name (never over an earlier one) in `folder` (default: the
     output folder). Returns the path."""
     from artlab import env, files
-    folder = files.usable_folder(folder) if folder else env.output_dir()
+    folder = folder or env.output_dir()  # save_new checks it
     return files.save_new(folder, stem, {"zip": lambda path: save(model, chars, path, about)})["zip"]
 
 
@@ -167,7 +167,7 @@ def keep_text(written, stem="my-writing", folder=None):
     from artlab import env, files
     if not written:
         raise ArtlabError("There is no text to keep yet: write something first.")
-    folder = files.usable_folder(folder) if folder else env.output_dir()
+    folder = folder or env.output_dir()  # save_new checks it
     write = lambda path: path.write_text(written, encoding="utf-8")  # noqa: E731
     return files.save_new(folder, stem, {"txt": write})["txt"]
 
