@@ -79,8 +79,8 @@ def _train_writer(args):
     corpus, remarks = text.read(args.file)
     for remark in remarks:
         print(f"note: {remark}")
-    path = writer.train_on(corpus, args.minutes, out,
-                           stem=Path(args.file).stem + "-writer")
+    path = writer.train_on(corpus, args.minutes, out, stem=Path(args.file).stem + "-writer",
+                           settings=dict(writer.WORKSHOP, cell=args.cell))
     print(f"saved: {path}")
     print(f"write with it: python -m artlab write --model {path} --prompt \"...\"")
     return 0
@@ -123,6 +123,8 @@ def build_parser():
     train.add_argument("file", help="a .txt file (UTF-8 or Korean CP949/EUC-KR)")
     train.add_argument("--minutes", type=float, default=10.0, help="how long to train")
     train.add_argument("--out", default=None, help="folder for the saved writer")
+    train.add_argument("--cell", choices=["lstm", "gru"], default="lstm",
+                       help="the writer's memory: an LSTM (the course's) or a GRU")
     train.set_defaults(run=_train_writer)
     doctor = commands.add_parser("doctor", help="check this computer is ready for the workshop")
     doctor.set_defaults(run=_doctor)

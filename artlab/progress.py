@@ -4,17 +4,20 @@
 class LiveLoss:
     """Call it once per training step with the loss; it moves a tqdm bar and redraws the loss
     curve every `every` steps (beside an optional reference line, e.g. the course model's).
-    The bar counts `total` steps, or, given `minutes` instead, the seconds of a time budget."""
+    The bar counts `total` steps, or, given `minutes` instead, the seconds of a time budget.
+    With `sample` (a function returning a short text, e.g. a line the model writes now), the
+    model's work is shown under the curve before training and after each check."""
 
     def __init__(self, total=None, title="training", every=10, reference=None,
-                 unit="nats per event", minutes=None):
+                 unit="nats per event", minutes=None, sample=None):
         import time
         import ipywidgets as widgets
         from IPython.display import display
         from tqdm.auto import tqdm
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
         self.unit, self.started = unit, time.monotonic()
-        self.losses, self.checks = [], []
+        self.losses, self.checks, self.sample = [], [], sample
+        self.samples = [(0, sample())] if sample else []
         if minutes is None:
             self.bar = tqdm(total=total, desc=title)
         else:
@@ -38,6 +41,8 @@ class LiveLoss:
     def check(self, step, loss):
         """A loss on text the model does not train on, after `step` steps (drawn as dots)."""
         self.checks.append((step, float(loss)))
+        if self.sample:
+            self.samples.append((step, self.sample()))
         self.draw()
 
     def draw(self):
@@ -55,6 +60,10 @@ class LiveLoss:
             ax.set_title(self.title); ax.legend()
             display(fig)
             plt.close(fig)
+            shown = self.samples[:1] + self.samples[1:][-3:]  # before training, and the latest
+            for step, said in shown:
+                when = "before training" if step == 0 else f"after {step} steps"
+                print(f"{when:>18}: {said}")
 
     def close(self):
         self.bar.close()

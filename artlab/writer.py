@@ -1,6 +1,6 @@
 """Plumbing for the AI writer: characters to ids and back, a saved writer (Keras model plus its
-characters), and a fast sampler that runs a trained GRU's weights in NumPy, one character at a
-time, with no per-step Keras call. The model and training ideas live in notebook 03."""
+characters), and a fast sampler that runs a trained LSTM's or GRU's weights in NumPy, one
+character at a time, with no per-step Keras call. The model and training ideas live in notebook 03."""
 import json
 import zipfile
 from pathlib import Path
@@ -79,39 +79,58 @@ def _sigmoid(x):
 
 
 class FastSampler:
-    """Runs Embedding -> GRU (one or more, reset_after) -> Dense weights in NumPy."""
+    """Runs Embedding -> LSTM or GRU layers (one or more) -> Dense weights in NumPy, one character
+    at a time. The first layer's input part is looked up, not multiplied: each character's
+    embedding times the kernel is worked out once for the whole alphabet."""
 
     def __init__(self, model):
         import keras
         layers = [layer for layer in model.layers if layer.weights]
+        cells = (keras.layers.LSTM, keras.layers.GRU)
         if not (isinstance(layers[0], keras.layers.Embedding)
                 and isinstance(layers[-1], keras.layers.Dense)
-                and all(isinstance(layer, keras.layers.GRU) for layer in layers[1:-1])):
-            raise ArtlabError("The fast sampler runs Embedding -> GRU -> Dense writers only.")
-        self.embedding = np.asarray(layers[0].embeddings)
-        self.grus = []
-        for gru in layers[1:-1]:
-            if not gru.reset_after:
+                and all(isinstance(layer, cells) for layer in layers[1:-1])):
+            raise ArtlabError("The fast sampler runs Embedding -> LSTM/GRU -> Dense writers only.")
+        x = np.asarray(layers[0].embeddings, dtype=np.float32)
+        self.layers = []
+        for layer in layers[1:-1]:
+            kernel, recurrent, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
+            if isinstance(layer, keras.layers.GRU) and not layer.reset_after:
                 raise ArtlabError("The fast sampler needs GRU layers with reset_after=True.")
-            kernel, recurrent, bias = (np.asarray(w) for w in gru.get_weights())
-            self.grus.append((kernel, recurrent, bias[0], bias[1], gru.units))
-        self.dense_kernel, self.dense_bias = (np.asarray(w) for w in layers[-1].get_weights())
+            # GRU (reset_after) keeps two biases: one for the input part, one for the memory part.
+            input_bias, recurrent_bias = (bias[0], bias[1]) if bias.ndim == 2 else (bias, 0 * bias)
+            kind = "lstm" if isinstance(layer, keras.layers.LSTM) else "gru"
+            self.layers.append((kind, kernel, recurrent, input_bias, recurrent_bias, layer.units))
+        kind, kernel, *rest = self.layers[0]
+        self.first_inputs = x @ kernel + rest[1]  # one row per character: embedding @ kernel + bias
+        self.dense_kernel, self.dense_bias = (np.asarray(w, dtype=np.float32)
+                                              for w in layers[-1].get_weights())
 
     def start(self):
-        return [np.zeros(units, dtype=np.float32) for *_, units in self.grus]
+        """The empty memory: per layer h (and, for an LSTM, its cell c)."""
+        return [tuple(np.zeros(units, dtype=np.float32) for _ in range(2 if kind == "lstm" else 1))
+                for kind, *_, units in self.layers]
 
     def step(self, char_id, states):
         """Logits for the next character after `char_id`, and the new states."""
-        x = self.embedding[char_id]
-        new_states = []
-        for (kernel, recurrent, input_bias, recurrent_bias, units), h in zip(self.grus, states):
-            xs = x @ kernel + input_bias
-            hs = h @ recurrent + recurrent_bias
-            z = _sigmoid(xs[:units] + hs[:units])
-            r = _sigmoid(xs[units:2 * units] + hs[units:2 * units])
-            candidate = np.tanh(xs[2 * units:] + r * hs[2 * units:])
-            h = z * h + (1.0 - z) * candidate
-            new_states.append(h)
+        new_states, x = [], None
+        for n, ((kind, kernel, recurrent, input_bias, recurrent_bias, units), state) in \
+                enumerate(zip(self.layers, states)):
+            xs = self.first_inputs[char_id] if n == 0 else x @ kernel + input_bias
+            h = state[0]
+            if kind == "lstm":  # gates in Keras' order: input, forget, cell, output
+                gates = xs + h @ recurrent
+                i, f = _sigmoid(gates[:units]), _sigmoid(gates[units:2 * units])
+                c = f * state[1] + i * np.tanh(gates[2 * units:3 * units])
+                h = _sigmoid(gates[3 * units:]) * np.tanh(c)
+                new_states.append((h, c))
+            else:  # update, reset, candidate
+                hs = h @ recurrent + recurrent_bias
+                z = _sigmoid(xs[:units] + hs[:units])
+                r = _sigmoid(xs[units:2 * units] + hs[units:2 * units])
+                candidate = np.tanh(xs[2 * units:] + r * hs[2 * units:])
+                h = z * h + (1.0 - z) * candidate
+                new_states.append((h,))
             x = h
         return x @ self.dense_kernel + self.dense_bias, new_states
 
@@ -130,8 +149,10 @@ class FastSampler:
         out = []
         for _ in range(length):
             scaled = logits / temperature
-            p = np.exp(scaled - scaled.max())
-            char_id = int(random.choice(len(p), p=p / p.sum()))
+            odds = np.cumsum(np.exp(scaled - scaled.max()))
+            # draw from the odds: where a uniform number falls along their running total
+            char_id = min(int(np.searchsorted(odds, random.random() * odds[-1], "right")),
+                          len(odds) - 1)
             out.append(char_id)
             logits, states = self.step(char_id, states)
         return out
@@ -228,7 +249,12 @@ def average_loss(model, ids, length=100, batch_size=64, most=None):
 
 
 # Chosen by benchmarks/sweep_writer_recipes.py and bench_writer.py (results in benchmarks/results).
-WORKSHOP = {"batch_size": 128, "length": 100, "learning_rate": 0.003}
+# An LSTM of 384 cells; batches of 64 pieces of 64 characters, each piece going on where the one
+# before it in its row stopped, with the memory carried over; Adam at 0.004, falling along a half
+# cosine to 5% of that by the end of the time given; gradients clipped to length 1.
+WORKSHOP = {"cell": "lstm", "units": 384, "batch_size": 64, "length": 64, "learning_rate": 0.004,
+            "decay_to": 0.05, "clipnorm": 1.0, "carry": True}
+CELLS = ("lstm", "gru")
 
 
 def pieces(ids, length):
@@ -242,39 +268,90 @@ def pieces(ids, length):
     return usable[:-1].reshape(count, length), usable[1:].reshape(count, length)
 
 
-def workshop_model(vocabulary_size, embedding=64, units=512):
-    """The course's workshop recipe: a character embedding, one GRU, a Dense layer of logits."""
+def carried_pieces(ids, length, batch_size):
+    """Pieces in the order that lets a stateful model carry its memory from one batch to the next:
+    the text is cut into `batch_size` long streams, and row i of batch k+1 goes on where row i of
+    batch k stopped."""
+    stream = (len(ids) - 1) // batch_size
+    inputs, targets = pieces(ids[:stream * batch_size + 1], length)  # checks the length
+    per_stream = stream // length
+    if per_stream < 1:
+        raise ArtlabError(f"The text is too short for {batch_size} streams of {length + 1} "
+                          "characters: give more text or a smaller batch.")
+    ids = np.asarray(ids)
+    starts = np.arange(batch_size) * stream
+    order = [start + k * length for k in range(per_stream) for start in starts]
+    take = np.array(order)[:, None] + np.arange(length)
+    return ids[take], ids[take + 1]
+
+
+def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1, batch_size=None):
+    """A character writer: an embedding, `layers` recurrent layers (LSTM or GRU, Keras' defaults,
+    the settings under which TensorFlow runs them with cuDNN on a GPU), a Dense layer of logits.
+    With `batch_size`, the recurrent layers are stateful (they carry memory between batches)."""
     import keras
-    return keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(vocabulary_size, embedding),
-        keras.layers.GRU(units, return_sequences=True),
-        keras.layers.Dense(vocabulary_size),
-    ])
+    if cell not in CELLS:
+        raise ArtlabError(f"The writer's cell is 'lstm' or 'gru' (got {cell!r}).")
+    layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+    return keras.Sequential(
+        [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
+         keras.layers.Embedding(vocabulary_size, embedding)]
+        + [layer(units, return_sequences=True, stateful=batch_size is not None)
+           for _ in range(layers)]
+        + [keras.layers.Dense(vocabulary_size)])
 
 
-def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None):
+def workshop_model(vocabulary_size, embedding=64, units=None, cell=None):
+    """The course's workshop recipe (WORKSHOP's cell and size)."""
+    return writer_model(vocabulary_size, cell or WORKSHOP["cell"], units or WORKSHOP["units"],
+                        embedding)
+
+
+def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None, decay_to=None,
+                       every=None):
     """Keras callbacks: stop after `minutes` of training or `steps` batches, whichever comes
     first; call on_batch(step, loss of that batch), and on_check(step, validation loss) after
-    each epoch when fit was given validation data."""
+    each epoch when fit was given validation data. With `decay_to`, the learning rate falls
+    along a half cosine from the optimizer's to `decay_to` times it, reaching the low at the end
+    of the budget (of time or steps, whichever is nearer). With `every` = (seconds, fn), fn(seconds
+    trained, model weights) is called each time that many more seconds have passed."""
+    import math
     import time
     import keras
 
     class Budget(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self.started, self.step = time.monotonic(), 0
+            self.started, self.step, self.next_mark = time.monotonic(), 0, every and every[0]
+            self.base_rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+        def elapsed(self):
+            return time.monotonic() - self.started
 
         def on_epoch_begin(self, epoch, logs=None):
             self.mean_so_far = 0.0
+            for layer in self.model.layers:
+                if getattr(layer, "stateful", False):
+                    layer.reset_state()  # a new pass starts each stream afresh
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if decay_to is None:
+                return
+            done = max(self.elapsed() / (minutes * 60) if minutes else 0.0,
+                       self.step / steps if steps else 0.0)
+            share = decay_to + (1 - decay_to) * 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
+            self.model.optimizer.learning_rate.assign(self.base_rate * share)
 
         def on_train_batch_end(self, batch, logs=None):
             # Keras reports the epoch's running mean; undo it to get this batch's own loss.
             mean = float(logs["loss"])
             if on_batch:
                 on_batch(self.step, (batch + 1) * mean - batch * self.mean_so_far)
+            if every and self.elapsed() >= self.next_mark:
+                every[1](self.elapsed(), self.model.get_weights())
+                self.next_mark += every[0]
             self.mean_so_far = mean
             self.step += 1
-            out_of_time = minutes is not None and time.monotonic() - self.started > minutes * 60
+            out_of_time = minutes is not None and self.elapsed() > minutes * 60
             if out_of_time or (steps is not None and self.step >= steps):
                 self.model.stop_training = True
 
@@ -285,15 +362,45 @@ def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None):
     return [Budget()]
 
 
-def fit(model, ids, settings, minutes=None, on_batch=None, steps=None):
-    """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
-    learning_rate) until `minutes` have passed or `steps` batches. Returns the Keras history."""
+def stateful_twin(model, batch_size):
+    """The same writer built to carry memory between batches of `batch_size`, sharing nothing."""
     import keras
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    inputs, targets = pieces(ids, settings["length"])
-    return model.fit(inputs, targets, batch_size=settings["batch_size"], epochs=10_000,
-                     shuffle=True, verbose=0, callbacks=training_callbacks(minutes, on_batch, steps))
+    config = model.get_config()
+    for layer in config["layers"]:
+        layer.pop("build_config", None)  # built again for the fixed batch
+        if layer["class_name"] == "InputLayer":
+            layer["config"]["batch_shape"] = [batch_size] + list(layer["config"]["batch_shape"][1:])
+        if "stateful" in layer["config"]:
+            layer["config"]["stateful"] = True
+    twin = keras.Sequential.from_config(config)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=None):
+    """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
+    learning_rate; optionally decay_to, clipnorm, carry) until `minutes` have passed or `steps`
+    batches (callbacks as in training_callbacks). Returns the number of batches trained."""
+    import keras
+    batch_size, length = settings["batch_size"], settings["length"]
+    carry = settings.get("carry", False)
+    if carry:  # a short text makes fewer streams: each needs a piece at least
+        batch_size = max(1, min(batch_size, (len(ids) - 1) // length))
+    trained = stateful_twin(model, batch_size) if carry else model
+    trained.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"],
+                                                    clipnorm=settings.get("clipnorm")),
+                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    if carry:
+        inputs, targets = carried_pieces(ids, length, batch_size)
+    else:
+        inputs, targets = pieces(ids, length)
+    trained.fit(inputs, targets, batch_size=batch_size, epochs=10_000, shuffle=not carry,
+                verbose=0, callbacks=training_callbacks(minutes, on_batch, steps,
+                                                        decay_to=settings.get("decay_to"),
+                                                        every=every))
+    if carry:
+        model.set_weights(trained.get_weights())
+    return int(keras.ops.convert_to_numpy(trained.optimizer.iterations))
 
 
 def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
@@ -309,17 +416,18 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     chars = Characters.of(corpus)
     ids, _ = chars.ids(corpus)
     pieces(ids, settings["length"])  # too short: say so before building anything
-    model = workshop_model(len(chars))
+    model = writer_model(len(chars), settings.get("cell", "lstm"), settings.get("units", 512))
     bar = tqdm(total=round(minutes * 60), desc="training", unit="s")
-    started = time.monotonic()
+    started, losses = time.monotonic(), []
 
     def tick(step, loss):
+        losses.append(loss)
         bar.n = min(bar.total, round(time.monotonic() - started))
         bar.set_postfix(loss=f"{loss:.3f}", step=step + 1)
 
-    history = fit(model, ids, settings, minutes, tick)
+    steps = fit(model, ids, settings, minutes, tick)
     bar.close()
+    recent = losses[-50:]
     return keep(model, chars, stem, folder=out_folder, about={
-        "recipe": "workshop", "settings": settings, "characters": len(corpus),
-        "steps": int(model.optimizer.iterations.numpy()),
-        "final_loss": round(float(history.history["loss"][-1]), 4), "minutes": minutes})
+        "recipe": f"workshop ({settings.get('cell', 'lstm').upper()})", "settings": settings, "characters": len(corpus), "steps": steps,
+        "final_loss": round(sum(recent) / max(1, len(recent)), 4), "minutes": minutes})

@@ -1,10 +1,17 @@
-"""How the workshop recipe was chosen: candidate GRU writers trained for the same short CPU budget
-on the first 90% of a text and scored on the last 10% (one JSON line each).
+"""How the workshop recipe was chosen: candidate writers trained for the same CPU budget on the
+first 90% of a text and scored on the last 10% (one JSON line each, in the order run).
 
-Run: python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt [--minutes 5]
+Every candidate: Embedding 64 -> one LSTM or GRU -> Dense, Adam. What varies: the cell, its size,
+batch and piece length, the learning rate, whether the rate falls (half cosine) to `decay_to`
+times its start at the end of the time budget, gradient clipping, and whether the memory is
+carried from one piece to the next (stateful training on consecutive pieces).
+
+Run: python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt [--minutes 10]
+     [--only name,name]
 """
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,23 +19,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_writer  # noqa: E402
 from bench_writer import writer  # noqa: E402
 
-CANDIDATES = [  # (GRU units, batch size, learning rate); pieces of 100 characters
-    (512, 128, 0.003), (256, 128, 0.005), (512, 64, 0.002)]
+FALLING = {"decay_to": 0.05, "clipnorm": 1.0}
+CANDIDATES = {
+    "lstm512_falling": dict(cell="lstm", units=512, batch_size=128, length=100,
+                            learning_rate=0.003, **FALLING),
+    "lstm512_carried": dict(cell="lstm", units=512, batch_size=64, length=64,
+                            learning_rate=0.003, carry=True, **FALLING),
+    "lstm256_carried_b32": dict(cell="lstm", units=256, batch_size=32, length=64,
+                                learning_rate=0.005, carry=True, **FALLING),
+    "gru512_falling": dict(cell="gru", units=512, batch_size=128, length=100,
+                           learning_rate=0.003, **FALLING),
+    "lstm384_carried": dict(cell="lstm", units=384, batch_size=64, length=64,
+                            learning_rate=0.004, carry=True, **FALLING),
+    "lstm256_carried_b128": dict(cell="lstm", units=256, batch_size=128, length=64,
+                                 learning_rate=0.005, carry=True, **FALLING),
+    "lstm512_flat": dict(cell="lstm", units=512, batch_size=128, length=100,
+                         learning_rate=0.003),
+}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
-    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--only", default="", help="comma-separated candidate names")
     args = parser.parse_args()
     _, _, chars, train_ids, val_ids = bench_writer.split_text(args.path)
-    for units, batch_size, rate in CANDIDATES:
-        settings = {"batch_size": batch_size, "length": 100, "learning_rate": rate}
-        model, steps, seconds = bench_writer.train_for(
-            lambda: writer.workshop_model(len(chars), 64, units), settings, train_ids, args.minutes)
-        print(json.dumps({"units": units, **settings, "minutes": args.minutes, "steps": steps,
-                          "val_nats_per_char": round(writer.average_loss(model, val_ids), 4)}),
-              flush=True)
+    for name, settings in CANDIDATES.items():
+        if args.only and name not in args.only.split(","):
+            continue
+        build = lambda: writer.writer_model(len(chars), settings["cell"], settings["units"])  # noqa: E731
+        model, steps, seconds = bench_writer.train_for(build, settings, train_ids, args.minutes)
+        print(json.dumps({"candidate": name, **settings, "minutes": args.minutes, "steps": steps,
+                          "train_seconds": round(seconds),
+                          "val_nats_per_char": round(writer.average_loss(model, val_ids), 4),
+                          "load_average_1min_after": round(os.getloadavg()[0], 2),
+                          "machine": f"{os.cpu_count()} cores"}), flush=True)
 
 
 if __name__ == "__main__":

@@ -65,14 +65,20 @@ def test_without_the_course_writer_it_says_it_is_missing(tmp_path, monkeypatch):
     assert "course writer is not in this copy" in _one_error_line(done)
 
 
-def test_train_writer_on_a_korean_cp949_file_then_write(tmp_path):
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_train_writer_on_a_korean_cp949_file_then_write(tmp_path, cell):
+    from artlab import writer
     poem = tmp_path / "poem.txt"
     poem.write_bytes((POEM * 40).encode("cp949"))
-    done = run("train-writer", str(poem), "--minutes", "0.05", "--out", str(tmp_path))
+    done = run("train-writer", str(poem), "--minutes", "0.05", "--out", str(tmp_path),
+               "--cell", cell)
     assert done.returncode == 0, done.stderr
     assert "CP949" in done.stdout
     saved = tmp_path / "poem-writer-001.zip"
     assert f"saved: {saved}" in done.stdout
+    trained = writer.load(saved)
+    assert trained.about["settings"]["cell"] == cell
+    assert [type(layer).__name__ for layer in trained.model.layers][1] == cell.upper()
     written = run("write", "--model", str(saved), "--prompt", "나 보기가", "--length", "20")
     assert written.returncode == 0 and written.stdout.startswith("나 보기가"), written.stderr
 

@@ -54,6 +54,20 @@ def test_live_loss_counts_steps_and_draws():
     assert live.losses == [3.0, 2.0, 1.5, 1.2] and live.bar.n == 4 and live.checks == [(4, 1.4)]
 
 
+def test_live_loss_shows_the_work_before_training_and_after_each_check(capsys):
+    said = iter(["zzqx", "the thee", "to be or", "to be, or not", "to be, or not to be"])
+    live = LiveLoss(total=10, every=100, sample=lambda: next(said))
+    for step in range(4):
+        live(step, 1.0)
+        live.check(step + 1, 1.0)
+    live.close()
+    assert live.samples == [(0, "zzqx"), (1, "the thee"), (2, "to be or"), (3, "to be, or not"),
+                            (4, "to be, or not to be")]
+    last_drawing = capsys.readouterr().out.split("before training")[-1]
+    assert "zzqx" in last_drawing and "after 4 steps: to be, or not to be" in last_drawing
+    assert "the thee" not in last_drawing  # only the latest three after training began
+
+
 def test_live_loss_on_a_time_budget_counts_seconds(monkeypatch):
     import time
     clock = iter([100.0, 100.0, 130.0, 500.0])

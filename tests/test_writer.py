@@ -5,13 +5,14 @@ import pytest
 from artlab import ArtlabError, writer
 
 
-def small_model(vocab, layers=1, units=16):
+def small_model(vocab, layers=1, units=16, cell="lstm"):
     import keras
     keras.utils.set_random_seed(0)
-    return keras.Sequential(
-        [keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 8)]
-        + [keras.layers.GRU(units, return_sequences=True) for _ in range(layers)]
-        + [keras.layers.Dense(vocab)])
+    model = writer.writer_model(vocab, cell, units, embedding=8, layers=layers)
+    # random biases too, so that a bias read from the wrong place shows
+    model.set_weights([w + np.random.default_rng(1).normal(0, 0.3, w.shape).astype("float32")
+                       for w in model.get_weights()])
+    return model
 
 
 def test_characters_round_trip_and_unseen_ones():
@@ -35,9 +36,10 @@ def test_korean_characters_round_trip():
     assert chars.text(ids) == poem and unseen == []
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("layers", [1, 2])
-def test_numpy_steps_give_kerass_logits(layers):
-    model = small_model(11, layers)
+def test_numpy_steps_give_kerass_logits(layers, cell):
+    model = small_model(11, layers, cell=cell)
     ids = np.array([[3, 1, 4, 1, 5, 9, 2, 6]])
     expected = np.asarray(model(ids))[0]
     sampler = writer.FastSampler(model)
@@ -123,9 +125,72 @@ def test_a_korean_poem_trains_and_writes(tmp_path, encoding):
 def test_the_time_budget_stops_training():
     model = writer.workshop_model(5, embedding=4, units=8)
     settings = {"batch_size": 4, "length": 10, "learning_rate": 0.001}
-    history = writer.fit(model, np.arange(2001) % 5, settings, minutes=0.0)
-    assert len(history.history["loss"]) == 1  # stopped after its first batch
+    assert writer.fit(model, np.arange(2001) % 5, settings, minutes=0.0) == 1  # one batch
     assert int(model.optimizer.iterations.numpy()) == 1
+
+
+def test_the_learning_rate_falls_to_its_low_at_the_end_of_the_budget():
+    import keras
+    model = writer.writer_model(5, "gru", 8, embedding=4)
+    rates = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    callbacks = writer.training_callbacks(steps=11, decay_to=0.1) + [Watch()]
+    model.fit(np.zeros((88, 3)), np.zeros((88, 3, 5)), batch_size=4, epochs=5, verbose=0,
+              callbacks=callbacks)
+    assert len(rates) == 11 and abs(rates[0] - 0.01) < 1e-7
+    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert abs(rates[5] - 0.01 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * 5 / 11)))) < 1e-7
+    assert abs(rates[-1] - 0.01 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * 10 / 11)))) < 1e-7
+
+
+def test_carried_pieces_go_on_where_the_last_batch_stopped():
+    ids = np.arange(1000)
+    inputs, targets = writer.carried_pieces(ids, 10, 4)
+    assert inputs.shape == (4 * 24, 10) and (targets == inputs + 1).all()
+    batches = inputs.reshape(24, 4, 10)
+    # row i of each batch continues row i of the batch before it
+    assert (batches[1:, :, 0] == batches[:-1, :, -1] + 1).all()
+    assert len(set(batches[:, :, 0].ravel())) == 96  # no piece twice
+    with pytest.raises(ArtlabError, match="too short"):
+        writer.carried_pieces(np.arange(50), 10, 8)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_carried_memory_trains_the_same_weights_as_a_plain_writer_uses(cell):
+    import keras
+    keras.utils.set_random_seed(0)
+    model = writer.writer_model(5, cell, 8, embedding=4)
+    before = [w.copy() for w in model.get_weights()]
+    settings = {"batch_size": 4, "length": 10, "learning_rate": 0.01, "carry": True,
+                "decay_to": 0.1, "clipnorm": 1.0}
+    marks = []
+    steps = writer.fit(model, np.arange(2001) % 5, settings, steps=30,
+                       every=(0.0, lambda seconds, weights: marks.append((seconds, weights))))
+    assert steps == 30 and len(marks) == 30 and marks[-1][0] >= marks[0][0]
+    after = model.get_weights()
+    assert all(not np.allclose(a, b) for a, b in zip(before, after))  # trained, copied back
+    assert all(np.allclose(a, b) for a, b in zip(marks[-1][1], after))
+    assert not any(getattr(layer, "stateful", False) for layer in model.layers)
+
+
+def test_drawing_follows_the_odds():
+    sampler = writer.FastSampler(small_model(4))
+    drawn = np.array(sampler.write([1], 4000, 1.0, seed=0))
+    # the odds of each next character, from the sampler's own steps
+    states, counts, expected = sampler.start(), np.zeros((4, 4)), np.zeros((4, 4))
+    logits, states = sampler.step(1, states)
+    previous = 1
+    for char_id in drawn:
+        odds = np.exp(logits - logits.max())
+        expected[previous] += odds / odds.sum()
+        counts[previous, char_id] += 1
+        logits, states = sampler.step(char_id, states)
+        previous = char_id
+    assert (np.abs(counts - expected) < 4 * np.sqrt(expected) + 5).all()  # within 4 sd each
 
 
 def test_too_long_a_text_to_write_is_refused():
@@ -194,3 +259,48 @@ def test_kept_writers_and_texts_never_overwrite(tmp_path):
     assert [p.read_text(encoding="utf-8") for p in texts] == ["하나", "two"]
     with pytest.raises(ArtlabError, match="no text to keep"):
         writer.keep_text("", "poem", tmp_path)
+
+
+JAX_TRAINING = """
+import json, sys
+import numpy as np
+import keras
+from artlab import writer
+assert keras.backend.backend() == "jax"
+ids = np.arange(4001) % 7
+trained = {}
+for name, extra in [("flat", {}), ("flat_again", {}), ("falling", {"decay_to": 0.0}),
+                    ("carried", {"decay_to": 0.1, "carry": True})]:
+    keras.utils.set_random_seed(0)
+    model = writer.writer_model(7, "lstm", 16, embedding=4)
+    settings = {"batch_size": 8, "length": 10, "learning_rate": 0.05, "clipnorm": 1.0, **extra}
+    writer.fit(model, ids, settings, steps=3)
+    trained[name] = model
+    writer.save(model, writer.Characters.of("abcdefg"), sys.argv[1] + f"/{name}.zip")
+print(json.dumps({name: float(writer.average_loss(model, ids[:1001], 10))
+                  for name, model in trained.items()}))
+"""
+
+
+def test_writers_train_under_jax_and_load_in_tensorflow(tmp_path):
+    """The writer code uses Keras 3 alone: it trains under JAX (a GPU machine may have no
+    TensorFlow), and the saved writer loads here and scores the same."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu")
+    done = subprocess.run([sys.executable, "-c", JAX_TRAINING, str(tmp_path)], env=env,
+                          capture_output=True, text=True, cwd=Path(writer.__file__).parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    scores = json.loads(done.stdout.strip().splitlines()[-1])
+    ids = np.arange(4001) % 7
+    loaded = {name: writer.load(tmp_path / f"{name}.zip") for name in scores}
+    for name, loss in scores.items():
+        assert abs(writer.average_loss(loaded[name].model, ids[:1001], 10) - loss) < 1e-4
+    # the falling rate took effect under JAX: three steps with it end elsewhere than without
+    flat, again, falling = (loaded[name].model.get_weights()
+                            for name in ("flat", "flat_again", "falling"))
+    assert all(np.array_equal(a, b) for a, b in zip(flat, again))  # training is repeatable
+    assert not all(np.allclose(a, b) for a, b in zip(flat, falling))
