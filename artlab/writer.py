@@ -10,17 +10,19 @@ import numpy as np
 from artlab import ArtlabError
 
 
-COURSE_WRITER = "text/course_writer.zip"
+COURSE_WRITER = "text/course_writer.zip"  # a GRU: the better of the two on unseen plays
+COURSE_WRITER_LSTM = "text/course_writer_lstm.zip"  # notebook 03 shows its gates
 MAX_LENGTH = 100_000
 
 
-def course_writer_path():
-    """The course's pretrained writer in assets/."""
+def course_writer_path(cell="gru"):
+    """The course's pretrained writer in assets/ (the GRU, or with cell="lstm" the LSTM)."""
     from artlab import env
-    path = env.assets_dir() / COURSE_WRITER
+    name = COURSE_WRITER_LSTM if cell == "lstm" else COURSE_WRITER
+    path = env.assets_dir() / name
     if not path.is_file():
         raise ArtlabError("The course writer is not in this copy of the course (assets/"
-                          f"{COURSE_WRITER}): give your own with --model, or update the course.")
+                          f"{name}): give your own with --model, or update the course.")
     return path
 
 

@@ -152,19 +152,21 @@ def main():
         print(json.dumps({**figures, "machine": machine}), flush=True)
     if "tutorial_gru1024" in trained:
         sampling_speeds(trained, chars, args.sample_chars, machine)
-    try:
-        course = writer.load()
-    except writer.ArtlabError as problem:
-        print(json.dumps({"figure": "course_writer_val_loss", "skipped": str(problem)}))
-        return
-    course_val_ids, unseen = course.chars.ids(corpus[split:])
-    print(json.dumps({"figure": "course_writer_val_loss",
-                      "val_nats_per_char": round(writer.average_loss(course.model, course_val_ids), 4),
-                      "unseen_characters": unseen, "parameters": course.model.count_params(),
-                      "steps": course.about.get("steps"),
-                      "note": "trained on the offline corpus without the plays in this split "
-                              "(The Taming of the Shrew, The Tempest)", "machine": machine}),
-          flush=True)
+    for cell in ("gru", "lstm"):
+        try:
+            course = writer.load(writer.course_writer_path(cell))
+        except writer.ArtlabError as problem:
+            print(json.dumps({"figure": "course_writer_val_loss", "cell": cell, "skipped": str(problem)}))
+            continue
+        course_val_ids, unseen = course.chars.ids(corpus[split:])
+        print(json.dumps({"figure": "course_writer_val_loss", "cell": cell,
+                          "val_nats_per_char": round(writer.average_loss(course.model, course_val_ids), 4),
+                          "unseen_characters": unseen, "parameters": course.model.count_params(),
+                          "steps": course.about.get("steps"),
+                          "training_minutes": course.about.get("training_minutes"),
+                          "note": "trained on the offline corpus without the plays in this split "
+                                  "(The Taming of the Shrew, The Tempest)", "machine": machine}),
+              flush=True)
 
 
 def sampling_speeds(trained, chars, count, machine):

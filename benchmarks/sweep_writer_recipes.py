@@ -33,8 +33,6 @@ CANDIDATES = {
                             learning_rate=0.004, carry=True, **FALLING),
     "lstm256_carried_b128": dict(cell="lstm", units=256, batch_size=128, length=64,
                                  learning_rate=0.005, carry=True, **FALLING),
-    "lstm512_flat": dict(cell="lstm", units=512, batch_size=128, length=100,
-                         learning_rate=0.003),
 }
 
 

@@ -304,3 +304,16 @@ def test_writers_train_under_jax_and_load_in_tensorflow(tmp_path):
                             for name in ("flat", "flat_again", "falling"))
     assert all(np.array_equal(a, b) for a, b in zip(flat, again))  # training is repeatable
     assert not all(np.allclose(a, b) for a, b in zip(flat, falling))
+
+
+@pytest.mark.parametrize("cell, layer", [("gru", "GRU"), ("lstm", "LSTM")])
+def test_both_course_writers_step_as_keras_runs_them(cell, layer):
+    course = writer.load(writer.course_writer_path(cell))
+    assert type(course.model.layers[1]).__name__ == layer
+    ids, _ = course.chars.ids("ROMEO:\nBut soft, what light")
+    expected = np.asarray(course.model(ids[None, :]))[0]
+    states, got = course.sampler.start(), []
+    for char_id in ids:
+        logits, states = course.sampler.step(char_id, states)
+        got.append(logits)
+    assert np.abs(np.array(got) - expected).max() < 1e-4
