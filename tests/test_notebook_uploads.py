@@ -71,6 +71,6 @@ def test_03_with_a_korean_text_trains_a_fresh_writer(tmp_path, output):
     nb = nbr.with_cell_after(nbr.load("03_ai_writer.ipynb"), "widgets.FileUpload(",
                              nbr.upload_cell("my_file", {"azaleas.txt": poem}))
     said = nbr.text_of(nbr.run(nb))
-    assert "a fresh workshop model" in said and "fine-tuning it" not in said
+    assert "a fresh LSTM writer" in said and "fine-tuning it" not in said
     assert "your writer:" in said
     assert [p.name for p in output.glob("*.zip")] == ["my-writer-001.zip"]
