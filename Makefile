@@ -14,7 +14,7 @@ FROM := $(if $(wildcard wheelhouse/*.whl),--no-index --find-links wheelhouse,)
 # apt-get install, quiet when it works; else once more after `apt-get update`, showing apt's own error.
 APT_INSTALL := scripts/apt_install.sh
 
-.PHONY: demo test test-full test-browser wheelhouse audio browser links clean
+.PHONY: demo test test-full test-browser wheelhouse audio browser links korean clean
 
 demo: $(READY) audio
 	@$(BIN)/python -m artlab melody --seed 1
@@ -86,6 +86,13 @@ test-binder:
 
 links: $(READY)
 	$(BIN)/python scripts/update_links.py
+	$(BIN)/python scripts/korean_edition.py build
+	$(BIN)/python scripts/update_links.py
+
+# The Korean edition: after an English notebook changed, `make korean` adds its new sentences
+# to po/ko/*.po (untranslated); translate them, then `make links` builds notebooks/ko/.
+korean: $(READY)
+	$(BIN)/python scripts/korean_edition.py update
 
 clean:
 	rm -rf $(VENV) output

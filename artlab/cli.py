@@ -5,13 +5,15 @@ import sys
 from pathlib import Path
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a wrong argument as one `error:` line, exit 2."""
 
     def error(self, message):
-        print(f"error: {message} (see `python -m artlab {self.prog.split()[-1]} --help`)",
+        print(_("error: {message} (see `{command}`)").format(
+            message=message, command=f"python -m artlab {self.prog.split()[-1]} --help"),
               file=sys.stderr)
         sys.exit(2)
 
@@ -23,7 +25,7 @@ def _melody(args):
     out = _out_folder(args.out)
     primer, remarks = music.primer(args.primer)
     for remark in remarks:
-        print(f"note: {remark}")
+        print(_("note: {remark}").format(remark=remark))
     model = melody.load(args.bundle)
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     result = model.generate(primer, bars=args.bars, temperature=args.temperature,
@@ -32,7 +34,8 @@ def _melody(args):
     name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
     stem = "melody-" + (name if name.replace("_", "").replace("-", "").isalnum() else "primer")
     paths = music.save(result, stem, out, highlight_after=primer_end)
-    print(f"{len(result.notes)} notes, {args.bars} bars after the primer, seed {seed}")
+    print(_("{notes} notes, {bars} bars after the primer, seed {seed}").format(
+        notes=len(result.notes), bars=args.bars, seed=seed))
     for kind, path in paths.items():
         print(f"{kind}: {path}")
     return 0
@@ -49,15 +52,16 @@ def _tokens(args):
     env.quiet_tensorflow()
     seq, remarks = music.primer(args.source)
     for remark in remarks:
-        print(f"note: {remark}")
+        print(_("note: {remark}").format(remark=remark))
     if args.scheme == "melody":
         events = tokens.melody_events(seq)
         print(" ".join(tokens.event_name(e) for e in events))
-        print(f"{len(events)} melody events (one per sixteenth note)")
+        print(_("{count} melody events (one per sixteenth note)").format(count=len(events)))
     else:
         remi = tokens.remi_tokens(seq)
         print(" ".join(remi))
-        print(f"{len(remi)} REMI tokens, vocabulary of {len(tokens.remi_tokenizer())}")
+        print(_("{count} REMI tokens, vocabulary of {size}").format(
+            count=len(remi), size=len(tokens.remi_tokenizer())))
     return 0
 
 
@@ -66,7 +70,7 @@ def _write(args):
     env.quiet_tensorflow()
     chosen = writer.load(args.model)
     for remark in chosen.remarks(args.prompt):
-        print(f"note: {remark}", file=sys.stderr)
+        print(_("note: {remark}").format(remark=remark), file=sys.stderr)
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     print(chosen.write(args.prompt, args.length, args.temperature, seed))
     return 0
@@ -78,11 +82,12 @@ def _train_writer(args):
     out = _out_folder(args.out)
     corpus, remarks = text.read(args.file)
     for remark in remarks:
-        print(f"note: {remark}")
+        print(_("note: {remark}").format(remark=remark))
     path = writer.train_on(corpus, args.minutes, out, stem=Path(args.file).stem + "-writer",
                            settings=dict(writer.WORKSHOP, cell=args.cell))
-    print(f"saved: {path}")
-    print(f"write with it: python -m artlab write --model {path} --prompt \"...\"")
+    print(_("saved: {path}").format(path=path))
+    print(_("write with it: {command}").format(
+        command=f"python -m artlab write --model {path} --prompt \"...\""))
     return 0
 
 
@@ -92,41 +97,41 @@ def _doctor(args):
 
 
 def build_parser():
-    parser = _Parser(prog="artlab", description="ML for Artists: make music and text.")
+    parser = _Parser(prog="artlab", description=_("ML for Artists: make music and text."))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    melody = commands.add_parser("melody", help="continue a melody with the course MelodyRNN")
+    melody = commands.add_parser("melody", help=_("continue a melody with the course MelodyRNN"))
     melody.add_argument("--primer", default="twinkle",
-                        help="a built-in name (twinkle, ode_to_joy, arirang), a .mid file, "
-                             "or typed notes like 'C4 D4 E4 G4'")
-    melody.add_argument("--bars", type=int, default=8, help="bars to add (1-64)")
+                        help=_("a built-in name (twinkle, ode_to_joy, arirang), a .mid file, "
+                               "or typed notes like 'C4 D4 E4 G4'"))
+    melody.add_argument("--bars", type=int, default=8, help=_("bars to add (1-64)"))
     melody.add_argument("--temperature", type=float, default=1.0,
-                        help="above 0; lower is safer, higher is wilder")
-    melody.add_argument("--beam", type=int, default=1, help="beam search width (1-8)")
-    melody.add_argument("--bundle", default=None, help="a MelodyRNN .mag file")
-    melody.add_argument("--seed", type=int, default=None, help="same seed, same melody")
-    melody.add_argument("--out", default=None, help="folder for the files")
+                        help=_("above 0; lower is safer, higher is wilder"))
+    melody.add_argument("--beam", type=int, default=1, help=_("beam search width (1-8)"))
+    melody.add_argument("--bundle", default=None, help=_("a MelodyRNN .mag file"))
+    melody.add_argument("--seed", type=int, default=None, help=_("same seed, same melody"))
+    melody.add_argument("--out", default=None, help=_("folder for the files"))
     melody.set_defaults(run=_melody)
-    tokens = commands.add_parser("tokens", help="show a melody as the tokens a model reads")
-    tokens.add_argument("source", help="a .mid file, a built-in primer or typed notes")
+    tokens = commands.add_parser("tokens", help=_("show a melody as the tokens a model reads"))
+    tokens.add_argument("source", help=_("a .mid file, a built-in primer or typed notes"))
     tokens.add_argument("--scheme", choices=["melody", "remi"], default="melody",
-                        help="Magenta melody events or REMI tokens (miditok)")
+                        help=_("Magenta melody events or REMI tokens (miditok)"))
     tokens.set_defaults(run=_tokens)
-    write = commands.add_parser("write", help="write text with the course writer (or yours)")
-    write.add_argument("--prompt", default="ROMEO:", help="the text to start from")
-    write.add_argument("--length", type=int, default=500, help="characters to write")
+    write = commands.add_parser("write", help=_("write text with the course writer (or yours)"))
+    write.add_argument("--prompt", default="ROMEO:", help=_("the text to start from"))
+    write.add_argument("--length", type=int, default=500, help=_("characters to write"))
     write.add_argument("--temperature", type=float, default=0.8,
-                       help="above 0, at most 5; lower is safer, higher is wilder")
-    write.add_argument("--model", default=None, help="a writer .zip saved by the course")
-    write.add_argument("--seed", type=int, default=None, help="same seed, same text")
+                       help=_("above 0, at most 5; lower is safer, higher is wilder"))
+    write.add_argument("--model", default=None, help=_("a writer .zip saved by the course"))
+    write.add_argument("--seed", type=int, default=None, help=_("same seed, same text"))
     write.set_defaults(run=_write)
-    train = commands.add_parser("train-writer", help="train a writer on a .txt file")
-    train.add_argument("file", help="a .txt file (UTF-8 or Korean CP949/EUC-KR)")
-    train.add_argument("--minutes", type=float, default=10.0, help="how long to train")
-    train.add_argument("--out", default=None, help="folder for the saved writer")
+    train = commands.add_parser("train-writer", help=_("train a writer on a .txt file"))
+    train.add_argument("file", help=_("a .txt file (UTF-8 or Korean CP949/EUC-KR)"))
+    train.add_argument("--minutes", type=float, default=10.0, help=_("how long to train"))
+    train.add_argument("--out", default=None, help=_("folder for the saved writer"))
     train.add_argument("--cell", choices=["lstm", "gru"], default="lstm",
-                       help="the writer's memory: an LSTM (the course's) or a GRU")
+                       help=_("the writer's memory: an LSTM (the course's) or a GRU"))
     train.set_defaults(run=_train_writer)
-    doctor = commands.add_parser("doctor", help="check this computer is ready for the workshop")
+    doctor = commands.add_parser("doctor", help=_("check this computer is ready for the workshop"))
     doctor.set_defaults(run=_doctor)
     return parser
 
@@ -136,5 +141,5 @@ def main(argv=None):
     try:
         return args.run(args)
     except ArtlabError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {error}").format(error=error), file=sys.stderr)
         return 2

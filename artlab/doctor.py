@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from artlab import ArtlabError, env
+from artlab.i18n import _
 
 TESTED_PYTHON = (3, 11)
 WORKING_PYTHONS = [(3, 10), (3, 11), (3, 12), (3, 13)]  # 3.13: Colab's, rehearsed by make test-colab
@@ -46,7 +47,8 @@ class Check:
 
     def line(self):
         text = f"{SYMBOLS[self.ok]} {self.what}"
-        return f"{text} — fix: {self.fix}" if self.ok is False and self.fix else text
+        return _("{text} — fix: {fix}").format(text=text, fix=self.fix) \
+            if self.ok is False and self.fix else text
 
 
 def _shown(path):
@@ -70,18 +72,21 @@ def check_python(version=sys.version_info, module_present=env._module_present):
     shown = ".".join(str(n) for n in version[:3])
     tested = "%d.%d" % TESTED_PYTHON
     if tuple(version[:2]) not in WORKING_PYTHONS:
-        return Check(False, f"Python {shown} is not supported: the course needs 3.10 to 3.13 and "
-                            f"is tested on {tested}",
+        return Check(False, _("Python {version} is not supported: the course needs 3.10 to 3.13 and "
+                              "is tested on {tested}").format(version=shown, tested=tested),
                      fix=f"rm -rf .venv && make demo PYTHON=python{tested}")
     missing = [module for module in RESTORED_MODULES if not module_present(module)]
     if missing:
-        return Check(False, f"Python {shown} lacks {' and '.join(missing)} (dropped from newer "
-                            "Pythons; pydub and tensorflow-probability still import them)",
+        return Check(False, _("Python {version} lacks {modules} (dropped from newer Pythons; pydub "
+                              "and tensorflow-probability still import them)").format(
+                                  version=shown, modules=_(" and ").join(missing)),
                      fix=f"{sys.executable} -m pip install "
                          f"{' '.join(RESTORED_MODULES[module] for module in missing)}")
     if tuple(version[:2]) == TESTED_PYTHON:
-        return Check(True, f"Python {shown}, the version the course is tested on")
-    return Check(True, f"Python {shown} should work; the course is tested on {tested}")
+        return Check(True, _("Python {version}, the version the course is tested on").format(
+            version=shown))
+    return Check(True, _("Python {version} should work; the course is tested on {tested}").format(
+        version=shown, tested=tested))
 
 
 def pins(requirements=REQUIREMENTS):
@@ -109,22 +114,25 @@ def _differences(wanted, version):
         try:
             have = version(name)
         except importlib.metadata.PackageNotFoundError:
-            problems.append(f"{name} is missing")
+            problems.append(_("{name} is missing").format(name=name))
             continue
         if not _same_version(have, pinned):
-            problems.append(f"{name} is {have}, not {pinned}")
+            problems.append(_("{name} is {have}, not {pinned}").format(name=name, have=have,
+                                                                        pinned=pinned))
     return problems
 
 
 def check_packages(requirements=REQUIREMENTS, version=importlib.metadata.version):
     if not Path(requirements).is_file():
-        return Check(False, f"{_shown(requirements)} is missing", fix="git pull")
+        return Check(False, _("{name} is missing").format(name=_shown(requirements)), fix="git pull")
     wanted = pins(requirements)
     problems = _differences(wanted, version)
     if problems:
-        return Check(False, f"Packages differ from requirements.txt: {'; '.join(problems)}",
+        return Check(False, _("Packages differ from requirements.txt: {problems}").format(
+            problems="; ".join(problems)),
                      fix=f"{sys.executable} -m pip install -r {_shown(requirements)}")
-    return Check(True, f"All {len(wanted)} packages at the versions in requirements.txt")
+    return Check(True, _("All {count} packages at the versions in requirements.txt").format(
+        count=len(wanted)))
 
 
 def check_magenta(version=importlib.metadata.version):
@@ -133,9 +141,11 @@ def check_magenta(version=importlib.metadata.version):
     except importlib.metadata.PackageNotFoundError:
         have = None
     if have and _same_version(have, MAGENTA_VERSION):
-        return Check(True, f"Magenta {have} (installed without its old pins)")
-    found = f"{have} is installed instead" if have else "it is missing"
-    return Check(False, f"Magenta {MAGENTA_VERSION} is needed and {found}",
+        return Check(True, _("Magenta {version} (installed without its old pins)").format(
+            version=have))
+    found = _("{version} is installed instead").format(version=have) if have else _("it is missing")
+    return Check(False, _("Magenta {version} is needed and {found}").format(
+        version=MAGENTA_VERSION, found=found),
                  fix=f"{sys.executable} -m pip install --no-deps magenta=={MAGENTA_VERSION}")
 
 
@@ -145,8 +155,10 @@ def check_magenta_starts():
             tf = env.load_magenta()
             from magenta.models.melody_rnn import melody_rnn_sequence_generator  # noqa: F401
     except Exception as problem:
-        return Check(False, f"Magenta does not start: {_first_line(problem)}", fix=_pip_fix())
-    return Check(True, f"Magenta starts on TensorFlow {tf.__version__} with the course's shims")
+        return Check(False, _("Magenta does not start: {problem}").format(
+            problem=_first_line(problem)), fix=_pip_fix())
+    return Check(True, _("Magenta starts on TensorFlow {version} with the course's shims").format(
+        version=tf.__version__))
 
 
 def file_sha256(path):
@@ -171,36 +183,40 @@ def check_assets(folder=None):
         folder = Path(folder or env.assets_dir())
         expected = json.loads((folder / MANIFEST).read_text())
     except (ArtlabError, OSError, ValueError):
-        return Check(False, f"The course assets or their list (assets/{MANIFEST}) are missing",
+        return Check(False, _("The course assets or their list (assets/{manifest}) are "
+                              "missing").format(manifest=MANIFEST),
                      fix="git checkout -- assets/ && git pull")
     missing = [name for name in expected if not (folder / name).is_file()]
     changed = [name for name in expected
                if name not in missing and file_sha256(folder / name) != expected[name]]
     if missing:
-        return Check(False, f"Course assets missing: {', '.join(missing)}",
+        return Check(False, _("Course assets missing: {names}").format(names=", ".join(missing)),
                      fix="git checkout -- assets/ && git pull")
     if changed:
-        return Check(False, f"Course assets changed since they were published: "
-                            f"{', '.join(changed)}", fix="git checkout -- assets/")
-    return Check(True, f"All {len(expected)} course assets present and unchanged")
+        return Check(False, _("Course assets changed since they were published: {names}").format(
+            names=", ".join(changed)), fix="git checkout -- assets/")
+    return Check(True, _("All {count} course assets present and unchanged").format(
+        count=len(expected)))
 
 
 def check_audio():
     from artlab import music
     try:
-        _, how = music.synthesize(music.typed_notes("C4"))
+        how = music.synthesize(music.typed_notes("C4"))[1]
     except Exception as problem:
-        return Check(False, f"No audio can be made: {_first_line(problem)}", fix=_pip_fix())
+        return Check(False, _("No audio can be made: {problem}").format(problem=_first_line(problem)),
+                     fix=_pip_fix())
     if how == "FluidSynth":
-        return Check(True, "Audio by FluidSynth with its SoundFont")
+        return Check(True, _("Audio by FluidSynth with its SoundFont"))
     if not env.has_libfluidsynth():
-        return Check(True, "Audio by the simple NumPy synth (fine for the workshop; for real "
-                           "instruments install fluidsynth: sudo apt-get install fluidsynth)")
+        return Check(True, _("Audio by the simple NumPy synth (fine for the workshop; for real "
+                             "instruments install fluidsynth: {command})").format(
+                                 command="sudo apt-get install fluidsynth"))
     pinned = {module: requirement for module, requirement, _ in env.COLAB_PACKAGES}
     reinstall = (f"{sys.executable} -m pip install --force-reinstall --no-deps "
                  f"{pinned['fluidsynth']} {pinned['pretty_midi']}")
-    return Check(True, "Audio by the simple NumPy synth: FluidSynth is installed but could not "
-                       f"play (for real instruments: {reinstall})")
+    return Check(True, _("Audio by the simple NumPy synth: FluidSynth is installed but could not "
+                         "play (for real instruments: {command})").format(command=reinstall))
 
 
 def _timed(what, make):
@@ -209,21 +225,24 @@ def _timed(what, make):
     try:
         make()
     except ArtlabError as problem:
-        return Check(False, f"{what} could not be made: {_first_line(problem)}", fix="git pull")
+        return Check(False, _("{what} could not be made: {problem}").format(
+            what=what, problem=_first_line(problem)), fix="git pull")
     except Exception as problem:
-        return Check(False, f"{what} could not be made: {_first_line(problem)}", fix=_pip_fix())
-    return Check(True, f"{what}: made in {time.perf_counter() - start:.1f} s")
+        return Check(False, _("{what} could not be made: {problem}").format(
+            what=what, problem=_first_line(problem)), fix=_pip_fix())
+    return Check(True, _("{what}: made in {seconds:.1f} s").format(
+        what=what, seconds=time.perf_counter() - start))
 
 
 def check_melody():
     from artlab import melody, music
-    return _timed("A 2-bar melody from the course model", lambda: melody.load().generate(
+    return _timed(_("A 2-bar melody from the course model"), lambda: melody.load().generate(
         music.primer("twinkle")[0], bars=2, temperature=1.0, seed=1))
 
 
 def check_writer():
     from artlab import writer
-    return _timed("A line of text from the course writer",
+    return _timed(_("A line of text from the course writer"),
                   lambda: writer.load().write("ROMEO:", 80, temperature=0.8, seed=1))
 
 
@@ -231,11 +250,12 @@ def check_disk(folder=None, usage=shutil.disk_usage):
     folder = folder or env.output_dir()
     free = usage(folder).free
     if free < MIN_FREE_BYTES:
-        return Check(False, f"Only {free / 1e9:.2f} GB free where your files are saved "
-                            f"({folder}); the workshop needs at least 1 GB. Free some space, "
-                            "or save elsewhere",
+        return Check(False, _("Only {free:.2f} GB free where your files are saved ({folder}); the "
+                              "workshop needs at least 1 GB. Free some space, or save "
+                              "elsewhere").format(free=free / 1e9, folder=folder),
                      fix="export ARTLAB_OUTPUT=/a/folder/with/space")
-    return Check(True, f"{free / 1e9:.0f} GB free where your files are saved ({folder})")
+    return Check(True, _("{free:.0f} GB free where your files are saved ({folder})").format(
+        free=free / 1e9, folder=folder))
 
 
 def check_network(url=NETWORK_URL, timeout=NETWORK_TIMEOUT, opener=urllib.request.urlopen):
@@ -246,14 +266,15 @@ def check_network(url=NETWORK_URL, timeout=NETWORK_TIMEOUT, opener=urllib.reques
     except urllib.error.HTTPError:
         pass  # the server answered, just not with a page
     except Exception as problem:
-        return _offline(f"{host} did not answer: {getattr(problem, 'reason', problem)}")
-    return Check(None, f"Online: {host} answers, so Magenta's official model "
-                       "and the tinyshakespeare download work too")
+        return _offline(_("{host} did not answer: {problem}").format(
+            host=host, problem=getattr(problem, "reason", problem)))
+    return Check(None, _("Online: {host} answers, so Magenta's official model and the "
+                         "tinyshakespeare download work too").format(host=host))
 
 
 def _offline(why):
-    return Check(None, f"Offline ({why}): Magenta's official model and the tinyshakespeare "
-                       "download are unavailable; everything else works offline")
+    return Check(None, _("Offline ({why}): Magenta's official model and the tinyshakespeare "
+                         "download are unavailable; everything else works offline").format(why=why))
 
 
 def _in_background(check, wait):
@@ -264,7 +285,7 @@ def _in_background(check, wait):
 
     def result():
         thread.join(wait)
-        return box[0] if box else _offline(f"no answer in {wait:g} s")
+        return box[0] if box else _offline(_("no answer in {wait:g} s").format(wait=wait))
     return result
 
 
@@ -274,9 +295,10 @@ def check_colab_packages(packages=None, version=importlib.metadata.version):
     wanted = dict(req.split("==") for _, req, _ in (packages or env.COLAB_PACKAGES))
     problems = _differences(wanted, version)
     if problems:
-        return Check(False, f"The course's packages on Colab: {'; '.join(problems)}",
-                     fix="run the notebook's set-up cell again")
-    return Check(True, f"All {len(wanted)} packages the set-up cell installs, at their versions")
+        return Check(False, _("The course's packages on Colab: {problems}").format(
+            problems="; ".join(problems)), fix=_("run the notebook's set-up cell again"))
+    return Check(True, _("All {count} packages the set-up cell installs, at their versions").format(
+        count=len(wanted)))
 
 
 def default_checks():
@@ -293,16 +315,18 @@ def _say(line):
 def run(checks=None, out=_say):
     """Print the checklist and the verdict; returns the exit code (1 if anything failed)."""
     env.quiet_tensorflow()
-    out("Checking this computer for the ML for Artists workshop...")
+    out(_("Checking this computer for the ML for Artists workshop..."))
     problems = 0
     for check in checks or default_checks():
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # libraries' own notes stay quiet
                 result = check()
         except Exception as problem:  # a check that breaks is a problem, not a traceback
-            result = Check(False, f"{getattr(check, '__name__', 'A check')} could not run: "
-                                  f"{_first_line(problem)}", fix=_pip_fix())
+            result = Check(False, _("{check} could not run: {problem}").format(
+                check=getattr(check, "__name__", _("A check")), problem=_first_line(problem)),
+                fix=_pip_fix())
         out(result.line())
         problems += result.ok is False
-    out("Ready for the workshop." if not problems else f"Not ready: {problems} problem(s) above.")
+    out(_("Ready for the workshop.") if not problems else
+        _("Not ready: {problems} problem(s) above.").format(problems=problems))
     return 1 if problems else 0

@@ -10,6 +10,8 @@ import warnings
 from pathlib import Path
 
 from artlab import REPO_URL, ArtlabError, __version__
+from artlab import i18n
+from artlab.i18n import _
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLAB_CHECKOUT = Path("/content/ml-for-artists")
@@ -30,6 +32,9 @@ COLAB_PACKAGES = [
     ("miditok", "miditok==3.1.0", True),
 ]
 
+# The Korean notebooks' charts need a font with Hangul (see i18n.use_korean_font).
+KOREAN_PACKAGES = [("koreanize_matplotlib", "koreanize-matplotlib==0.1.1", False)]
+
 _shims_applied = False
 
 
@@ -43,10 +48,11 @@ def smoke_mode():
     return os.environ.get("ARTLAB_SMOKE", "") == "1"
 
 
-def cap_for_smoke(value, smoke_value, what="training steps"):
+def cap_for_smoke(value, smoke_value, what=None):
     """The value to use: `smoke_value` in smoke mode (and says so), else `value`."""
     if smoke_mode() and value > smoke_value:
-        print(f"(smoke mode: {what} capped at {smoke_value} instead of {value})")
+        print(_("(smoke mode: {what} capped at {smoke_value} instead of {value})").format(
+            what=what or _("training steps"), smoke_value=smoke_value, value=value))
         return smoke_value
     return value
 
@@ -55,8 +61,8 @@ def assets_dir():
     """The folder of bundled models and data."""
     folder = Path(os.environ.get("ARTLAB_ASSETS", REPO_ROOT / "assets"))
     if not folder.is_dir():
-        raise ArtlabError(f"The course assets are missing ({folder}). Run the set-up cell "
-                          "again, or `make demo` in the course folder.")
+        raise ArtlabError(_("The course assets are missing ({folder}). Run the set-up cell again, "
+                            "or `make demo` in the course folder.").format(folder=folder))
     return folder
 
 
@@ -78,12 +84,12 @@ def why_unreachable(problem):
     import socket
     import urllib.error
     if isinstance(problem, urllib.error.HTTPError):
-        return f"the server answered with error {problem.code}"
+        return _("the server answered with error {code}").format(code=problem.code)
     reason = getattr(problem, "reason", problem)
     if isinstance(reason, (socket.timeout, TimeoutError)):
-        return "the server did not answer in time"
+        return _("the server did not answer in time")
     if isinstance(reason, (socket.gaierror, ConnectionError)):
-        return "no internet connection"
+        return _("no internet connection")
     return str(reason)
 
 
@@ -92,11 +98,13 @@ def has_libfluidsynth():
     return ctypes.util.find_library("fluidsynth") is not None
 
 
-def plan_setup(colab, module_present, libfluidsynth_present, checkout_present, version=None):
+def plan_setup(colab, module_present, libfluidsynth_present, checkout_present, version=None,
+               korean=False):
     """The commands set-up would run, as lists of arguments; empty when nothing is missing.
 
     Only Colab installs anything; locally `make demo` did it all. With `version`, the course
-    is cloned at its tag (v0.1.0), else at the default branch.
+    is cloned at its tag (v0.1.0), else at the default branch. `korean`: also the Korean
+    notebooks' chart font.
     """
     if not colab:
         return []
@@ -107,8 +115,9 @@ def plan_setup(colab, module_present, libfluidsynth_present, checkout_present, v
                          *branch, REPO_URL, str(COLAB_CHECKOUT)])
     if not libfluidsynth_present:
         commands.append(["apt-get", "install", "-y", "-qq", "fluidsynth"])
-    with_deps = [req for module, req, deps in COLAB_PACKAGES if deps and not module_present(module)]
-    no_deps = [req for module, req, deps in COLAB_PACKAGES if not deps and not module_present(module)]
+    packages = COLAB_PACKAGES + (KOREAN_PACKAGES if korean else [])
+    with_deps = [req for module, req, deps in packages if deps and not module_present(module)]
+    no_deps = [req for module, req, deps in packages if not deps and not module_present(module)]
     pip = [sys.executable, "-m", "pip", "install", "-q"]
     if with_deps:
         commands.append(pip + with_deps)
@@ -134,26 +143,28 @@ def version_mismatch(expected, found=__version__, where=REPO_ROOT):
     """One sentence when the helper found is not the version the notebook expects, else ''."""
     if not expected or expected == found:
         return ""
-    return (f"This notebook belongs to course version {expected} but the course helper found "
-            f"({where}) is version {found}, so some cells may not fit: open the notebook of "
-            f"version {found}, or get version {expected} (on Colab: Runtime > Disconnect and "
-            "delete runtime, then run this cell again).")
+    return _("This notebook belongs to course version {expected} but the course helper found "
+             "({where}) is version {found}, so some cells may not fit: open the notebook of "
+             "version {found}, or get version {expected} (on Colab: Runtime > Disconnect and "
+             "delete runtime, then run this cell again).").format(expected=expected, where=where,
+                                                                 found=found)
 
 
 def setup():
     """The notebooks' first cell: install what is missing (Colab only), quiet TensorFlow,
     apply the Magenta shims. Safe to run again; prints one line (two when the notebook and
     the helper are different versions)."""
-    colab = on_colab()
-    present = {module for module, _, _ in COLAB_PACKAGES if _module_present(module)}
+    colab, korean = on_colab(), i18n.language() == "ko"
+    present = {module for module, _, _ in COLAB_PACKAGES + KOREAN_PACKAGES if _module_present(module)}
     commands = plan_setup(colab, present.__contains__, has_libfluidsynth(),
-                          COLAB_CHECKOUT.exists(), notebook_version())
+                          COLAB_CHECKOUT.exists(), notebook_version(), korean)
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
-            raise ArtlabError(f"Set-up could not run `{' '.join(command[:4])} ...`: "
-                              f"{(done.stderr or done.stdout).strip()[-300:]} "
-                              "Check the internet connection and run the cell again.")
+            raise ArtlabError(_("Set-up could not run `{command} ...`: {output} Check the internet "
+                                "connection and run the cell again.").format(
+                                    command=" ".join(command[:4]),
+                                    output=(done.stderr or done.stdout).strip()[-300:]))
     if commands:
         importlib.invalidate_caches()  # so this session can import what was just installed
     if colab and "distutils" not in present and not _module_present("distutils"):
@@ -162,15 +173,19 @@ def setup():
         sys.path.insert(0, str(COLAB_CHECKOUT))
     quiet_tensorflow()
     show_errors_as_sentences()
-    audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else "simple synth"
-    where = "Colab" if colab else "this computer"
+    if korean and not i18n.use_korean_font():
+        print(_("Charts will show Korean letters as boxes: install their font with "
+                "`pip install koreanize-matplotlib==0.1.1`, then run this cell again."))
+    audio = "FluidSynth" if has_libfluidsynth() and _module_present("fluidsynth") else _("simple synth")
+    where = "Colab" if colab else _("this computer")
     missing = [module for module, _, _ in COLAB_PACKAGES if colab and module not in present]
-    installed = f", installed {', '.join(missing)}" if missing else ""
-    smoke = ", smoke mode" if smoke_mode() else ""
+    installed = _(", installed {modules}").format(modules=", ".join(missing)) if missing else ""
+    smoke = _(", smoke mode") if smoke_mode() else ""
     mismatch = version_mismatch(notebook_version())
     if mismatch:
         print(mismatch)
-    print(f"Ready on {where}{installed}: audio by {audio}, files saved to {output_dir()}{smoke}.")
+    print(_("Ready on {where}{installed}: audio by {audio}, files saved to {folder}{smoke}.").format(
+        where=where, installed=installed, audio=audio, folder=output_dir(), smoke=smoke))
 
 
 def strict_mode():
@@ -222,8 +237,8 @@ def load_magenta():
     global _shims_applied
     if not _shims_applied and "tensorflow" in sys.modules and \
             os.environ.get("TF_USE_LEGACY_KERAS") != "1":
-        raise ArtlabError("TensorFlow was started before the course set-up. Restart the "
-                          "runtime (Runtime > Restart session) and run the set-up cell first.")
+        raise ArtlabError(_("TensorFlow was started before the course set-up. Restart the runtime "
+                            "(Runtime > Restart session) and run the set-up cell first."))
     quiet_tensorflow()
     import tensorflow as tf
     from tensorflow.python.framework import indexed_slices, ops

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 _NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
@@ -18,15 +19,16 @@ os.umask(_UMASK)
 def why_not_saved(problem, folder):
     """One sentence for an OSError met while writing in `folder`."""
     if problem.errno in _NO_ROOM:
-        return (f"There is no room left to save in {folder}: free some disk space, or choose "
-                "another folder, and try again. Nothing was saved.")
+        return _("There is no room left to save in {folder}: free some disk space, or choose "
+                 "another folder, and try again. Nothing was saved.").format(folder=folder)
     if problem.errno in _NOT_ALLOWED:
-        return (f"This computer does not let me write in {folder}: choose another folder "
-                "(for example one in your home folder). Nothing was saved.")
+        return _("This computer does not let me write in {folder}: choose another folder (for "
+                 "example one in your home folder). Nothing was saved.").format(folder=folder)
     if problem.errno in _NOT_A_FOLDER or isinstance(problem, (FileExistsError, NotADirectoryError)):
-        return (f"{folder} is a file, or lies under one, not a folder: choose a folder to save "
-                "in. Nothing was saved.")
-    return f"I could not write in {folder} ({problem.strerror or problem}). Nothing was saved."
+        return _("{folder} is a file, or lies under one, not a folder: choose a folder to save in. "
+                 "Nothing was saved.").format(folder=folder)
+    return _("I could not write in {folder} ({problem}). Nothing was saved.").format(
+        folder=folder, problem=problem.strerror or problem)
 
 
 def usable_folder(folder):

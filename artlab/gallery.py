@@ -4,26 +4,38 @@ import base64
 import html
 from pathlib import Path
 
+from artlab.i18n import _
+
 MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png", "txt": "text/plain",
         "zip": "application/zip"}
 
 
-def side_by_side(songs, primer=None, titles=None, per_row=2):
-    """A grid of piano rolls with players, `per_row` to a row (a widget to display)."""
+def side_by_side(songs, primer=None, titles=None, per_row=2, keep_as=None):
+    """A grid of piano rolls with players, `per_row` to a row (a widget to display). With
+    `keep_as` (a file name stem), a button under each saves it for download."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from artlab import music
-    titles = titles or [f"variation {i + 1}" for i in range(len(songs))]
+    titles = titles or [_("variation {number}").format(number=i + 1) for i in range(len(songs))]
     players = _players(songs)
     cells = []
     for song, title, player in zip(songs, titles, players):
         cell = widgets.Output(layout=widgets.Layout(width=f"{96 // per_row}%"))
         with cell:
-            _, ax = plt.subplots(figsize=(5.5, 2.4))
+            ax = plt.subplots(figsize=(5.5, 2.4))[1]
             music.show(song, primer, title, ax=ax, player=player)
+        if keep_as:
+            cell = widgets.VBox([cell, _keep_song(song, primer, f"{keep_as}-{len(cells) + 1}", title)],
+                                layout=cell.layout)
         cells.append(cell)
     rows = [widgets.HBox(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
     return widgets.VBox(rows)
+
+
+def _keep_song(song, primer, stem, title):
+    from artlab import music
+    return keep_button(lambda: music.save(song, stem, highlight_after=music.primer_end(primer)), f"{title}:",
+                       _("keep {title}").format(title=title))
 
 
 _PLAYED = []  # set once this process has made a player (FluidSynth's one-time set-up is done)
@@ -69,3 +81,27 @@ def download_links(paths, label=None):
                      f'style="margin-right:1em">⬇ {html.escape(path.name)}</a>')
     prefix = f"<b>{html.escape(label)}</b> " if label else ""
     return HTML(prefix + " ".join(links))
+
+
+def keep_button(make_files, label, description=None):
+    """A button that saves when clicked (make_files() returns {kind: path}, new names each
+    time) and shows the download links under it (a widget to display)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+    from artlab import ArtlabError, env
+    button = widgets.Button(description=description or _("keep"), icon="download",
+                            tooltip=_("save and download"),
+                            layout=widgets.Layout(width="auto"))
+    links = widgets.Output()
+
+    def keep(click):
+        with links:
+            try:
+                display(download_links(make_files(), label))
+            except ArtlabError as problem:
+                print(f"⚠ {problem}")
+                if env.strict_mode():
+                    raise
+
+    button.on_click(keep)
+    return widgets.VBox([button, links])

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from artlab import ArtlabError, env, files, music
+from artlab.i18n import _
 
 COURSE_BUNDLE = "melody/course_attention_rnn.mag"
 OFFICIAL_URL = "http://download.magenta.tensorflow.org/models/attention_rnn.mag"
@@ -37,18 +38,20 @@ def read_bundle(path):
     from note_seq.protobuf import generator_pb2
     path = Path(path)
     if not path.is_file():
-        raise ArtlabError(f"There is no bundle at {path}: give the path of a .mag file.")
+        raise ArtlabError(_("There is no bundle at {path}: give the path of a .mag file.").format(
+            path=path))
     bundle = generator_pb2.GeneratorBundle()
     try:
         bundle.ParseFromString(path.read_bytes())
     except DecodeError:
         bundle = None
     if bundle is None or not bundle.checkpoint_file or not bundle.generator_details.id:
-        raise ArtlabError(f"{path.name} is not a Magenta bundle (.mag): download it again, "
-                          "or use the course model by leaving the bundle out.")
+        raise ArtlabError(_("{name} is not a Magenta bundle (.mag): download it again, or use the "
+                            "course model by leaving the bundle out.").format(name=path.name))
     if bundle.generator_details.id not in melody_rnn_model.default_configs:
-        raise ArtlabError(f"{path.name} holds a '{bundle.generator_details.id}' model, not a "
-                          f"MelodyRNN one ({', '.join(melody_rnn_model.default_configs)}).")
+        raise ArtlabError(_("{name} holds a '{model}' model, not a MelodyRNN one ({known}).").format(
+            name=path.name, model=bundle.generator_details.id,
+            known=", ".join(melody_rnn_model.default_configs)))
     return bundle
 
 
@@ -135,8 +138,8 @@ class MelodyModel:
         the same melodies."""
         check_settings(bars, temperature, beam_size)
         if not isinstance(count, (int, np.integer)) or not 1 <= count <= MAX_VARIATIONS:
-            raise ArtlabError(f"Variations must be a whole number from 1 to {MAX_VARIATIONS} "
-                              f"(got {count}).")
+            raise ArtlabError(_("Variations must be a whole number from 1 to {most} (got "
+                                "{count}).").format(most=MAX_VARIATIONS, count=count))
         if beam_size > 1 or count == 1:
             return [self.generate(primer, bars, temperature, beam_size,
                                   None if seed is None else seed + n) for n in range(count)]
@@ -187,10 +190,12 @@ class MelodyModel:
         labels = []
         for index in range(encoder.num_classes):
             if index >= melody_classes:
-                labels.append(f"repeat bar -{index - melody_classes + 1}")
+                back = index - melody_classes + 1
+                labels.append(_("repeat 1 bar back") if back == 1 else
+                              _("repeat {back} bars back").format(back=back))
                 continue
             event = encoder.class_index_to_event(index, events)
-            labels.append({-2: "hold", -1: "silence"}.get(event) or
+            labels.append({-2: _("hold"), -1: _("silence")}.get(event) or
                           music.pitch_name(event - shift))
         return labels, softmax[0][-1]
 
@@ -199,6 +204,19 @@ class MelodyModel:
             generator.close()
         self._generators.clear()
         self._folder.cleanup()
+
+
+def input_parts(config):
+    """What each position of the vector the model reads at a step means, in order:
+    [(description, how many positions)] (Magenta's KeyMelodyEncoderDecoder layout)."""
+    encoder = config.encoder_decoder
+    lookbacks = len(getattr(encoder, "_lookback_distances", [16, 32]))  # private in note_seq
+    counter = getattr(encoder, "_binary_counter_bits", 7)
+    return [(_("pitch now"), config.max_note - config.min_note), (_("playing / silent"), 2),
+            (_("note starts here"), 1), (_("going up or down"), 1),
+            (_("same as 1 or 2 bars ago"), lookbacks), (_("step counter (binary)"), counter),
+            (_("a bar starts next"), 1), (_("key of the tune so far"), 12),
+            (_("key of the last 3 notes"), 12)]
 
 
 def _with_time_signature(result, ts):
@@ -251,13 +269,15 @@ def _together_model_class():
 def check_settings(bars, temperature, beam_size):
     """Refuse settings a model cannot use, with the range that works."""
     if not isinstance(bars, (int, np.integer)) or not 1 <= bars <= MAX_BARS:
-        raise ArtlabError(f"Bars must be a whole number from 1 to {MAX_BARS} (got {bars}).")
+        raise ArtlabError(_("Bars must be a whole number from 1 to {most} (got {bars}).").format(
+            most=MAX_BARS, bars=bars))
     if not 0 < float(temperature) <= MAX_TEMPERATURE:
-        raise ArtlabError(f"Temperature must be above 0 and at most {MAX_TEMPERATURE:g} "
-                          f"(got {temperature}); 1.0 is the model's own taste.")
+        raise ArtlabError(_("Temperature must be above 0 and at most {most:g} (got {temperature}); "
+                            "1.0 is the model's own taste.").format(most=MAX_TEMPERATURE,
+                                                                     temperature=temperature))
     if not isinstance(beam_size, (int, np.integer)) or not 1 <= beam_size <= MAX_BEAM:
-        raise ArtlabError(f"Beam size must be a whole number from 1 to {MAX_BEAM} "
-                          f"(got {beam_size}).")
+        raise ArtlabError(_("Beam size must be a whole number from 1 to {most} (got "
+                            "{beam_size}).").format(most=MAX_BEAM, beam_size=beam_size))
 
 
 def attention_config(batch_size=1, layers=(128, 128), attn_length=40, keep_key=False):
@@ -303,16 +323,17 @@ def fetch_official(url=OFFICIAL_URL, timeout=15):
     if target.is_file():
         try:
             read_bundle(target)
-            return target, f"Magenta's official attention_rnn, already downloaded ({target})."
+            return target, _("Magenta's official attention_rnn, already downloaded ({path}).").format(
+                path=target)
         except ArtlabError:
             target.unlink()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             data = response.read()
     except OSError as problem:
-        return None, (f"Magenta's official model could not be downloaded "
-                      f"({env.why_unreachable(problem)}); "
-                      "this needs the internet. The course model works offline.")
+        return None, _("Magenta's official model could not be downloaded ({why}); this needs the "
+                       "internet. The course model works offline.").format(
+                           why=env.why_unreachable(problem))
     partial = target.with_suffix(".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -321,12 +342,14 @@ def fetch_official(url=OFFICIAL_URL, timeout=15):
         partial.rename(target)
     except OSError as problem:
         partial.unlink(missing_ok=True)
-        return None, files.why_not_saved(problem, target.parent) + " The course model works as before."
+        return None, files.why_not_saved(problem, target.parent) + " " + _(
+            "The course model works as before.")
     except ArtlabError:
         partial.unlink()
-        return None, (f"What {url} sent is not a Magenta bundle ({len(data)} bytes); "
-                      "the course model works as before.")
-    return target, f"Downloaded Magenta's official attention_rnn ({len(data) // 1024} KB)."
+        return None, _("What {url} sent is not a Magenta bundle ({size} bytes); the course model "
+                       "works as before.").format(url=url, size=len(data))
+    return target, _("Downloaded Magenta's official attention_rnn ({size} KB).").format(
+        size=len(data) // 1024)
 
 
 def load(path=None):

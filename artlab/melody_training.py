@@ -6,6 +6,7 @@ import hashlib
 import random
 
 from artlab import env, music
+from artlab.i18n import _
 
 def transposed(tunes, shifts, keys_per_tune):
     """Each folk tune as a NoteSequence, plus (keys_per_tune - 1) transpositions from `shifts`
@@ -92,6 +93,15 @@ def evaluate(config, records, count, checkpoint):
     return {k: round(float(v), 4) for k, v in result.items()} | {"sequences": count}
 
 
+def _model_now(saver, sess, work, step, layers, attn, keep_key):
+    """The weights being trained, as a MelodyModel that can play now."""
+    from artlab import melody
+    checkpoint = saver.save(sess, str(work / f"at-{step}.ckpt"))
+    bundle = work / f"at-{step}.mag"
+    melody.write_bundle(checkpoint, bundle, layers, attn, f"after {step} steps", keep_key)
+    return melody.MelodyModel(bundle)
+
+
 MIN_NOTES = 100
 
 
@@ -104,7 +114,7 @@ def sequences_from_files(files):
         try:
             sequences.append(music.read_midi(content))
         except ArtlabError as problem:
-            remarks.append(f"{name}: {problem} Skipped.")
+            remarks.append(_("{name}: {problem} Skipped.").format(name=name, problem=problem))
     return sequences, remarks
 
 
@@ -116,19 +126,21 @@ def check_enough(config, sequences):
     pitches = range(2, 2 + config.max_note - config.min_note)  # 0 hold, 1 silence, then notes
     notes = sum(1 for seq in labels for label in seq if label in pitches)
     if melodies == 0 or notes < MIN_NOTES:
-        raise ArtlabError(
-            f"That is too little music to learn from: {melodies} usable melodies with {notes} "
-            f"notes. Give at least {MIN_NOTES} notes in melodies of 7 bars or more with 5 or more "
-            "different pitches (drum parts are left out).")
+        raise ArtlabError(_(
+            "That is too little music to learn from: {melodies} usable melodies with {notes} "
+            "notes. Give at least {least} notes in melodies of 7 bars or more with 5 or more "
+            "different pitches (drum parts are left out).").format(melodies=melodies, notes=notes,
+                                                                   least=MIN_NOTES))
     return melodies, notes
 
 
 def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=None,
-          stem="my-melody-model"):
+          stem="my-melody-model", every=None, on_check=None):
     """Train an attention_rnn on `sequences` with Magenta's graph, `steps` steps, starting from
     the weights of `start_from` (a MelodyModel, e.g. the course model) or from scratch. Saves a
     new .mag (never overwriting) and returns (path, losses). on_step(step, loss) is called after
-    every step."""
+    every step; on_check(step, model) before training (step 0) and after every `every` steps, with
+    the model as it is then (a MelodyModel, e.g. to hear a bar of it)."""
     import tempfile
     from pathlib import Path
     from artlab import files, melody
@@ -148,12 +160,24 @@ def train(sequences, steps, out_folder, start_from=None, batch_size=8, on_step=N
                            if v.op.name in known and "global_step" not in v.op.name]
                 tf.train.Saver(weights).restore(sess, str(start_from.checkpoint))
             train_op, loss = tf.get_collection("train_op")[0], tf.get_collection("loss")[0]
+            saver = tf.train.Saver()
+
+            def check(done):
+                now = _model_now(saver, sess, Path(work), done, layers, attn, keep_key)
+                try:
+                    on_check(done, now)
+                finally:
+                    now.close()
+            if on_check and every:
+                check(0)  # as it starts: the model it starts from, or random weights
             for step in range(steps):
                 _, value = sess.run([train_op, loss])
                 losses.append(float(value))
                 if on_step:
                     on_step(step, float(value))
-            checkpoint = tf.train.Saver().save(sess, str(Path(work) / "model.ckpt"))
+                if on_check and every and (step + 1) % every == 0:
+                    check(step + 1)
+            checkpoint = saver.save(sess, str(Path(work) / "model.ckpt"))
         about = (f"Trained in ML for Artists on {len(sequences)} pieces, {steps} steps"
                  + (", starting from " + start_from.path.name if start_from else ""))
         path = files.save_new(out_folder, stem, {"mag": lambda part: melody.write_bundle(

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 DEFAULT_QPM = 120.0
 MAX_PRIMER_BARS = 16
@@ -49,21 +50,24 @@ def typed_notes(text, qpm=DEFAULT_QPM, time_signature=(4, 4)):
         rest, note = _REST.match(token), _NOTE.match(token)
         match = rest or note
         if not match:
-            raise ArtlabError(f"I could not read '{token}' as a note: write notes like C4, F#4 "
-                              "or Bb3, with a length in beats if you like (C4:2), and r for a rest.")
+            raise ArtlabError(_("I could not read '{token}' as a note: write notes like C4, F#4 "
+                                "or Bb3, with a length in beats if you like (C4:2), and r for a "
+                                "rest.").format(token=token))
         beats = float(match.group("beats") or 1)
         if beats <= 0 or beats > 16:
-            raise ArtlabError(f"'{token}' lasts {beats:g} beats: use a length between 0.25 and 16.")
+            raise ArtlabError(_("'{token}' lasts {beats:g} beats: use a length between 0.25 and "
+                                "16.").format(token=token, beats=beats))
         if note:
             pitch = (int(note.group("octave")) + 1) * 12 + _STEPS[note.group("name").upper()]
             pitch += {"#": 1, "b": -1}.get(note.group("accidental"), 0)
             if not 0 <= pitch <= 127:
-                raise ArtlabError(f"'{token}' is outside the MIDI range (C-1 to G9).")
+                raise ArtlabError(_("'{token}' is outside the MIDI range (C-1 to G9).").format(
+                    token=token))
             seq.notes.add(pitch=pitch, velocity=90, start_time=time,
                           end_time=time + beats * beat, instrument=0, program=0)
         time += beats * beat
     if not seq.notes:
-        raise ArtlabError("There are no notes to play: type some, like 'C4 D4 E4 G4'.")
+        raise ArtlabError(_("There are no notes to play: type some, like 'C4 D4 E4 G4'."))
     seq.total_time = time
     return seq
 
@@ -74,21 +78,24 @@ def read_midi(source):
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise ArtlabError(f"There is no file at {path}: check the name and folder.")
+            raise ArtlabError(_("There is no file at {path}: check the name and folder.").format(
+                path=path))
         data = path.read_bytes()
         name = path.name
     else:
-        data, name = bytes(source), "the uploaded file"
+        data, name = bytes(source), _("the uploaded file")
     if not data:
-        raise ArtlabError(f"{name} is empty (0 bytes): if it came from an upload, try uploading "
-                          "it again, or give its path.")
+        raise ArtlabError(_("{name} is empty (0 bytes): if it came from an upload, try uploading "
+                            "it again, or give its path.").format(name=name))
     try:
         seq = note_seq.midi_to_note_sequence(data)
     except Exception as error:  # mido/pretty_midi raise many types for broken files
-        raise ArtlabError(f"{name} is not a MIDI file I can read ({type(error).__name__}): "
-                          "export it again as a standard .mid file.") from None
+        raise ArtlabError(_("{name} is not a MIDI file I can read ({problem}): export it again "
+                            "as a standard .mid file.").format(name=name, problem=type(error).__name__)) \
+            from None
     if not seq.notes:
-        raise ArtlabError(f"{name} has no notes in it: choose a MIDI file with a melody.")
+        raise ArtlabError(_("{name} has no notes in it: choose a MIDI file with a melody.").format(
+            name=name))
     return seq
 
 
@@ -98,10 +105,10 @@ def to_melody(seq, max_bars=MAX_PRIMER_BARS):
     remarks = []
     pitched = [n for n in seq.notes if not n.is_drum]
     if not pitched:
-        raise ArtlabError("This file has only drums: a melody model needs pitched notes. "
-                          "Choose a file with a melody, or type notes like 'C4 D4 E4'.")
+        raise ArtlabError(_("This file has only drums: a melody model needs pitched notes. "
+                            "Choose a file with a melody, or type notes like 'C4 D4 E4'."))
     if len(pitched) < len(seq.notes):
-        remarks.append("Drum notes were left out.")
+        remarks.append(_("Drum notes were left out."))
     qpm = seq.tempos[0].qpm if seq.tempos else DEFAULT_QPM
     ts = (seq.time_signatures[0].numerator, seq.time_signatures[0].denominator) \
         if seq.time_signatures else (4, 4)
@@ -113,17 +120,19 @@ def to_melody(seq, max_bars=MAX_PRIMER_BARS):
         by_onset.setdefault(round(note.start_time, 4), note)  # highest note at each onset
     top = [by_onset[t] for t in sorted(by_onset)]
     if len(top) < len(pitched) or _overlaps(top):
-        remarks.append("The file plays several notes at once; I used its top line as the melody.")
+        remarks.append(_("The file plays several notes at once; I used its top line as the "
+                         "melody."))
     silent_bars = int(top[0].start_time // bar_seconds)  # start at the bar of the first note
     shift = silent_bars * bar_seconds
     if silent_bars:
-        remarks.append(f"The file is silent for its first {silent_bars} bars; "
-                       "I started the melody at its first note.")
+        remarks.append(_("The file is silent for its first {bars} bars; I started the melody at "
+                         "its first note.").format(bars=silent_bars))
     limit = shift + max_bars * bar_seconds
     out = _new_sequence(qpm, ts)
     for i, note in enumerate(top):
         if note.start_time >= limit:
-            remarks.append(f"The file is long; I used its first {max_bars} bars of music.")
+            remarks.append(_("The file is long; I used its first {bars} bars of music.").format(
+                bars=max_bars))
             break
         end = min(note.end_time, top[i + 1].start_time) if i + 1 < len(top) else note.end_time
         end = min(end, limit)
@@ -132,13 +141,15 @@ def to_melody(seq, max_bars=MAX_PRIMER_BARS):
         out.notes.add(pitch=note.pitch, velocity=note.velocity or 90, start_time=note.start_time - shift,
                       end_time=end - shift, instrument=0, program=0)
     if not out.notes:
-        raise ArtlabError("This file's notes have no length, so there is nothing to play: "
-                          "export it again, or type notes like 'C4 D4 E4'.")
+        raise ArtlabError(_("This file's notes have no length, so there is nothing to play: "
+                            "export it again, or type notes like 'C4 D4 E4'."))
     out.total_time = max(n.end_time for n in out.notes)
     if len({round(t.qpm, 3) for t in seq.tempos}) > 1:
-        remarks.append(f"The file changes tempo; I kept its first tempo ({qpm:.0f} beats a minute).")
+        remarks.append(_("The file changes tempo; I kept its first tempo ({qpm:.0f} beats a "
+                         "minute).").format(qpm=qpm))
     if len({(t.numerator, t.denominator) for t in seq.time_signatures}) > 1:
-        remarks.append(f"The file changes metre; I kept its first one ({ts[0]}/{ts[1]}).")
+        remarks.append(_("The file changes metre; I kept its first one ({metre}).").format(
+            metre=f"{ts[0]}/{ts[1]}"))
     return out, remarks
 
 
@@ -159,14 +170,14 @@ def primer(spec, qpm=DEFAULT_QPM):
         return to_melody(read_midi(text))
     if all(_NOTE.match(t) or _REST.match(t) for t in text.replace(",", " ").split()) and text:
         return typed_notes(text, qpm), []
-    raise ArtlabError(f"'{text}' is not a primer I know. Use one of {', '.join(PRIMERS)}, "
-                      "a .mid file, or notes like 'C4 D4 E4 G4'.")
+    raise ArtlabError(_("'{text}' is not a primer I know. Use one of {names}, a .mid file, or "
+                        "notes like 'C4 D4 E4 G4'.").format(text=text, names=", ".join(PRIMERS)))
 
 
 def with_tempo(seq, qpm):
     """The same notes played at `qpm` quarter notes per minute (a copy)."""
     if not 20 <= qpm <= 300:
-        raise ArtlabError(f"A tempo of {qpm} is outside 20-300 beats per minute.")
+        raise ArtlabError(_("A tempo of {qpm} is outside 20-300 beats per minute.").format(qpm=qpm))
     old = seq.tempos[0].qpm if seq.tempos else DEFAULT_QPM
     factor = old / qpm
     moved = copy.deepcopy(seq)
@@ -188,10 +199,11 @@ def uploaded_primer(upload_value, fallback):
         name, content = files[0]
         try:
             melody, remarks = primer(content)
-            return melody, [f"Using {name}."] + remarks
+            return melody, [_("Using {name}.").format(name=name)] + remarks
         except ArtlabError as problem:
             melody, remarks = primer(fallback)
-            return melody, [f"{name}: {problem} Using {fallback} instead."] + remarks
+            return melody, [_("{name}: {problem} Using {fallback} instead.").format(
+                name=name, problem=problem, fallback=fallback)] + remarks
     return primer(fallback)
 
 
@@ -199,7 +211,7 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
     """A piano-roll picture of a NoteSequence; notes from `highlight_after` seconds are coloured."""
     import matplotlib.pyplot as plt
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 3))
+        ax = plt.subplots(figsize=(10, 3))[1]
     if seq.notes:  # one collection of bars (the same picture as a broken_barh a note, far faster)
         from matplotlib.collections import PolyCollection
         bars, colours = [], []
@@ -217,7 +229,7 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
     ax.set_yticks(ticks, [pitch_name(p) for p in ticks])
     ax.set_ylim(low, high)
     ax.set_xlim(0, max(seq.total_time, 0.1))
-    ax.set_xlabel("seconds")
+    ax.set_xlabel(_("seconds"))
     if title:
         ax.set_title(title)
     ax.figure.tight_layout()
@@ -242,10 +254,21 @@ def synthesize(seq, rate=SAMPLE_RATE):
 
 
 def play(seq):
-    """An audio player for the notebook."""
+    """An audio player for the notebook: MP3 inside (a seventh of the WAV), or WAV where this
+    machine cannot write MP3. save() still writes the full-quality WAV."""
     from IPython.display import Audio
     audio, _ = synthesize(seq)
-    return Audio(audio, rate=SAMPLE_RATE)
+    mp3 = mp3_bytes(audio)
+    if mp3 is None:
+        return Audio(audio, rate=SAMPLE_RATE)
+    player = Audio(data=mp3)
+    player.mimetype = "audio/mpeg"  # Audio labels any bytes audio/wav
+    return player
+
+
+def primer_end(primer):
+    """Where the primer's last note ends (seconds), or None without a primer."""
+    return max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
 
 
 def show(seq, primer=None, title=None, ax=None, player=None):
@@ -253,8 +276,7 @@ def show(seq, primer=None, title=None, ax=None, player=None):
     notes are blue. `player`: play(seq), if it was made already."""
     import matplotlib.pyplot as plt
     from IPython.display import display
-    start = max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
-    figure = piano_roll(seq, highlight_after=start, title=title, ax=ax)
+    figure = piano_roll(seq, highlight_after=primer_end(primer), title=title, ax=ax)
     display(figure, player if player is not None else play(seq))
     plt.close(figure)
 
@@ -265,6 +287,21 @@ def wav_bytes(audio, rate=SAMPLE_RATE):
     buffer = io.BytesIO()
     wavfile.write(buffer, rate, (np.clip(audio, -1, 1) * 32767).astype(np.int16))
     return buffer.getvalue()
+
+
+def mp3_bytes(audio, rate=SAMPLE_RATE):
+    """Float samples to mono MP3 file bytes, or None where soundfile cannot write MP3 (libsndfile
+    before 1.1, soundfile before 0.13)."""
+    try:
+        import soundfile
+        if "MP3" not in soundfile.available_formats():
+            return None
+        buffer = io.BytesIO()
+        soundfile.write(buffer, np.clip(audio, -1, 1), rate, format="MP3", subtype="MPEG_LAYER_III",
+                        bitrate_mode="VARIABLE", compression_level=0.5)  # about 50 kbit/s
+        return buffer.getvalue() or None  # no samples: no MP3 frames
+    except (ImportError, OSError, RuntimeError, TypeError, ValueError):
+        return None
 
 
 def save(seq, stem="melody", folder=None, highlight_after=None):

@@ -1,23 +1,26 @@
 """A progress bar with a live loss plot, for training cells."""
+from artlab.i18n import _
 
 
 class LiveLoss:
     """Call it once per training step with the loss; it moves a tqdm bar and redraws the loss
     curve every `every` steps (beside an optional reference line, e.g. the course model's).
     The bar counts `total` steps, or, given `minutes` instead, the seconds of a time budget.
-    With `sample` (a function returning a short text, e.g. a line the model writes now), the
-    model's work is shown under the curve before training and after each check."""
+    With `sample` (a function returning a short text, e.g. a line the model writes now, or
+    something to display, e.g. a bar of melody with its player), the model's work is shown
+    under the curve before training and after each check."""
 
-    def __init__(self, total=None, title="training", every=10, reference=None,
-                 unit="nats per event", minutes=None, sample=None):
+    def __init__(self, total=None, title=None, every=10, reference=None,
+                 unit=None, minutes=None, sample=None):
         import time
         import ipywidgets as widgets
         from IPython.display import display
         from tqdm.auto import tqdm
+        title = title or _("training")
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
-        self.unit, self.started = unit, time.monotonic()
+        self.unit, self.started = unit or _("nats per event"), time.monotonic()
         self.losses, self.checks, self.sample = [], [], sample
-        self.samples = [(0, sample())] if sample else []
+        self.samples = [(0, self._made(sample()))] if sample else []
         if minutes is None:
             self.bar = tqdm(total=total, desc=title)
         else:
@@ -42,7 +45,12 @@ class LiveLoss:
         """A loss on text the model does not train on, after `step` steps (drawn as dots)."""
         self.checks.append((step, float(loss)))
         if self.sample:
-            self.samples.append((step, self.sample()))
+            self.samples.append((step, self._made(self.sample())))
+        self.draw()
+
+    def show(self, step, work):
+        """Show the model's work after `step` steps (0: before training) under the curve."""
+        self.samples.append((step, self._made(work)))
         self.draw()
 
     def draw(self):
@@ -51,19 +59,36 @@ class LiveLoss:
         with self.plot:
             self.plot.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(7, 2.8))
-            ax.plot(range(1, len(self.losses) + 1), self.losses, label="loss, this run")
+            ax.plot(range(1, len(self.losses) + 1), self.losses, label=_("loss, this run"))
             if self.checks:
-                ax.plot(*zip(*self.checks), "o-", color="tab:red", label="on text it never trains on")
+                ax.plot(*zip(*self.checks), "o-", color="tab:red", label=_("on text it never trains on"))
             if self.reference is not None:
                 ax.axhline(self.reference[1], color="grey", linestyle="--", label=self.reference[0])
-            ax.set_xlabel("training step"); ax.set_ylabel(f"loss ({self.unit})")
+            ax.set_xlabel(_("training step")); ax.set_ylabel(_("loss ({unit})").format(unit=self.unit))
             ax.set_title(self.title); ax.legend()
             display(fig)
             plt.close(fig)
             shown = self.samples[:1] + self.samples[1:][-3:]  # before training, and the latest
-            for step, said in shown:
-                when = "before training" if step == 0 else f"after {step} steps"
-                print(f"{when:>18}: {said}")
+            for step, made in shown:
+                when = (_("before training") if step == 0 else _("after 1 step") if step == 1
+                        else _("after {step} steps").format(step=step))
+                if isinstance(made, str):
+                    print(f"{when:>18}: {made}")
+                else:
+                    print(f"{when}:")
+                    display(made)
+
+    @staticmethod
+    def _made(work):
+        """Text as it is; anything else shown once in its own small widget (redrawn cheaply)."""
+        import ipywidgets as widgets
+        from IPython.display import display
+        if isinstance(work, (str, widgets.Widget)):
+            return work
+        shown = widgets.Output()
+        with shown:
+            display(work)
+        return shown
 
     def close(self):
         self.bar.close()

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 MIN_CHARACTERS = 1000
 MAX_CHARACTERS = 5_000_000
@@ -14,38 +15,41 @@ def _hangul_share(text):
     return sum("\uac00" <= c <= "\ud7a3" for c in letters) / len(letters) if letters else 0.0
 
 
-def decode(data, name="the text"):
+def decode(data, name=None):
     """Bytes to (text, remarks). UTF-8 first, then CP949 (which includes EUC-KR) when the
     result reads as Korean; anything else is refused with what to do."""
-    data = bytes(data)
+    data, name = bytes(data), name or _("the text")
     if not data.strip():
-        raise ArtlabError(f"{name} is empty: give a .txt file with some writing in it.")
+        raise ArtlabError(_("{name} is empty: give a .txt file with some writing in it.").format(
+            name=name))
     if b"\x00" in data[:65536]:
-        raise ArtlabError(f"{name} looks like a binary file (a picture, a PDF, a Word file?), "
-                          "not plain text: save it as .txt (UTF-8) and try again.")
+        raise ArtlabError(_("{name} looks like a binary file (a picture, a PDF, a Word file?), not "
+                            "plain text: save it as .txt (UTF-8) and try again.").format(name=name))
     try:
-        text, remark = data.decode("utf-8-sig"), f"Read {name} as UTF-8."
+        text, remark = data.decode("utf-8-sig"), _("Read {name} as UTF-8.").format(name=name)
     except UnicodeDecodeError:
         try:
             text = data.decode("cp949")
         except UnicodeDecodeError:
             text = None
         if text is None or _hangul_share(text) < 0.5:
-            raise ArtlabError(f"{name} is not UTF-8 or Korean (CP949/EUC-KR) text: open it in "
-                              "a text editor and save it as UTF-8.") from None
-        remark = f"Read {name} as Korean CP949 / EUC-KR (not UTF-8)."
+            raise ArtlabError(_("{name} is not UTF-8 or Korean (CP949/EUC-KR) text: open it in a "
+                                "text editor and save it as UTF-8.").format(name=name)) from None
+        remark = _("Read {name} as Korean CP949 / EUC-KR (not UTF-8).").format(name=name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\t")
     if controls > 0.01 * len(text):
-        raise ArtlabError(f"{name} is full of control characters, not writing: save it as "
-                          "plain text (.txt) and try again.")
+        raise ArtlabError(_("{name} is full of control characters, not writing: save it as plain "
+                            "text (.txt) and try again.").format(name=name))
     remarks = [remark]
     if len(text) > MAX_CHARACTERS:
         text = text[:MAX_CHARACTERS]
-        remarks.append(f"It is long, so only its first {MAX_CHARACTERS:,} characters are used.")
+        remarks.append(_("It is long, so only its first {most:,} characters are used.").format(
+            most=MAX_CHARACTERS))
     if len(text.strip()) < MIN_CHARACTERS:
-        raise ArtlabError(f"{name} has {len(text.strip())} characters; a model needs at least "
-                          f"{MIN_CHARACTERS:,} to learn from (a few pages).")
+        raise ArtlabError(_("{name} has {count} characters; a model needs at least {least:,} to "
+                            "learn from (a few pages).").format(name=name, count=len(text.strip()),
+                                                                least=MIN_CHARACTERS))
     return text, remarks
 
 
@@ -54,7 +58,8 @@ def read(source):
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise ArtlabError(f"There is no file at {path}: check the name and folder.")
+            raise ArtlabError(_("There is no file at {path}: check the name and folder.").format(
+                path=path))
         return decode(path.read_bytes(), path.name)
     name, data = source
     return decode(data, name)
@@ -80,7 +85,7 @@ def shakespeare_works():
     names = json.loads((env.assets_dir() / "text" / "shakespeare_v1.json").read_text())["works"]
     starts = [m.start() for m in WORK_HEADER.finditer(corpus)]
     if len(starts) != len(names):
-        raise ArtlabError("The course's Shakespeare corpus is damaged: update the course.")
+        raise ArtlabError(_("The course's Shakespeare corpus is damaged: update the course."))
     return dict(zip(names, (corpus[a:b] for a, b in zip(starts, starts[1:] + [len(corpus)]))))
 
 
@@ -112,13 +117,14 @@ def course_text(online=None, url=TINY_SHAKESPEARE_URL, timeout=15):
             if hashlib.md5(data).hexdigest() == TINY_SHAKESPEARE_MD5:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 cached.write_bytes(data)
-                return data.decode("utf-8"), ("TensorFlow's tinyshakespeare (1.1 million characters,"
-                                              " checksum checked).")
-            why = f"what {url} sent is not the expected file (checksum differs)"
+                return data.decode("utf-8"), _("TensorFlow's tinyshakespeare (1.1 million "
+                                               "characters, checksum checked).")
+            why = _("what {url} sent is not the expected file (checksum differs)").format(url=url)
         except OSError as problem:
-            why = f"it could not be downloaded ({env.why_unreachable(problem)})"
-        return shakespeare(), f"Using the course's own Shakespeare: tinyshakespeare {why}."
-    return shakespeare(), "The course's own Shakespeare corpus (42 works, 5 million characters)."
+            why = _("it could not be downloaded ({why})").format(why=env.why_unreachable(problem))
+        return shakespeare(), _("Using the course's own Shakespeare: tinyshakespeare {why}.").format(
+            why=why)
+    return shakespeare(), _("The course's own Shakespeare corpus (42 works, 5 million characters).")
 
 
 def uploaded_text(upload_value=None, pasted="", fallback=None):
@@ -132,19 +138,20 @@ def uploaded_text(upload_value=None, pasted="", fallback=None):
         if files:
             name, data = files[0]
             if not data:
-                raise ArtlabError(
-                    f"{name} arrived empty. Colab's upload box can lose files over about 1 MB: "
+                raise ArtlabError(_(
+                    "{name} arrived empty. Colab's upload box can lose files over about 1 MB: "
                     "in a new cell run `from google.colab import files; uploaded = "
-                    "files.upload()`, then use `text.uploaded_text(uploaded)` instead.")
+                    "files.upload()`, then use `text.uploaded_text(uploaded)` instead.").format(
+                        name=name))
             return decode(data, name)
         if pasted and pasted.strip():
-            return decode(pasted.encode("utf-8"), "your pasted text")
+            return decode(pasted.encode("utf-8"), _("your pasted text"))
     except ArtlabError as problem:
         remarks.append(str(problem))
     if fallback is None:
         fallback = sonnets()
-        said = (f"Shakespeare's Sonnets ({len(fallback):,} characters): poems, which the course "
-                "writer never read.")
+        said = _("Shakespeare's Sonnets ({count:,} characters): poems, which the course writer "
+                 "never read.").format(count=len(fallback))
     else:
-        said = "The text given instead."
-    return fallback, remarks + [f"Nothing usable was given, so: {said}"]
+        said = _("The text given instead.")
+    return fallback, remarks + [_("Nothing usable was given, so: {said}").format(said=said)]

@@ -2,6 +2,7 @@
 import io
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 EVENT_NAMES = {-2: "hold", -1: "silence"}
 _remi = None
@@ -51,7 +52,8 @@ def remi_to_sequence(tokens, qpm=120.0):
     tokenizer = remi_tokenizer()
     unknown = [t for t in tokens if t not in tokenizer.vocab]
     if unknown:
-        raise ArtlabError(f"'{unknown[0]}' is not a REMI token this tokenizer knows.")
+        raise ArtlabError(_("'{token}' is not a REMI token this tokenizer knows.").format(
+            token=unknown[0]))
     score = tokenizer([TokSequence(tokens=list(tokens))])
     ticks = score.ticks_per_quarter
     seq = note_seq.NoteSequence(ticks_per_quarter=220)
@@ -71,7 +73,7 @@ def transpose(seq, semitones):
     moved.CopyFrom(seq)
     for note in moved.notes:
         if not 0 <= note.pitch + semitones <= 127:
-            raise ArtlabError(f"Moving by {semitones} semitones takes notes outside MIDI's "
-                              "range (0-127): choose a smaller step.")
+            raise ArtlabError(_("Moving by {semitones} semitones takes notes outside MIDI's range "
+                                "(0-127): choose a smaller step.").format(semitones=semitones))
         note.pitch += semitones
     return moved

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from artlab import ArtlabError
+from artlab.i18n import _
 
 
 COURSE_WRITER = "text/course_writer.zip"  # a GRU: the better of the two on unseen plays
@@ -21,8 +22,8 @@ def course_writer_path(cell="gru"):
     name = COURSE_WRITER_LSTM if cell == "lstm" else COURSE_WRITER
     path = env.assets_dir() / name
     if not path.is_file():
-        raise ArtlabError("The course writer is not in this copy of the course (assets/"
-                          f"{name}): give your own with --model, or update the course.")
+        raise ArtlabError(_("The course writer is not in this copy of the course (assets/{name}): "
+                            "give your own with --model, or update the course.").format(name=name))
     return path
 
 
@@ -92,13 +93,13 @@ class FastSampler:
         if not (isinstance(layers[0], keras.layers.Embedding)
                 and isinstance(layers[-1], keras.layers.Dense)
                 and all(isinstance(layer, cells) for layer in layers[1:-1])):
-            raise ArtlabError("The fast sampler runs Embedding -> LSTM/GRU -> Dense writers only.")
+            raise ArtlabError(_("The fast sampler runs Embedding -> LSTM/GRU -> Dense writers only."))
         x = np.asarray(layers[0].embeddings, dtype=np.float32)
         self.layers = []
         for layer in layers[1:-1]:
             kernel, recurrent, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
             if isinstance(layer, keras.layers.GRU) and not layer.reset_after:
-                raise ArtlabError("The fast sampler needs GRU layers with reset_after=True.")
+                raise ArtlabError(_("The fast sampler needs GRU layers with reset_after=True."))
             # GRU (reset_after) keeps two biases: one for the input part, one for the memory part.
             input_bias, recurrent_bias = (bias[0], bias[1]) if bias.ndim == 2 else (bias, 0 * bias)
             kind = "lstm" if isinstance(layer, keras.layers.LSTM) else "gru"
@@ -139,17 +140,19 @@ class FastSampler:
     def write(self, prompt_ids, length, temperature=1.0, seed=None):
         """`length` new character ids after the prompt, drawn with `temperature`."""
         if not 0 < temperature <= 5:
-            raise ArtlabError(f"Temperature must be above 0 and at most 5 (got {temperature}).")
+            raise ArtlabError(_("Temperature must be above 0 and at most 5 (got {temperature}).").format(
+                temperature=temperature))
         if len(prompt_ids) == 0:
-            raise ArtlabError("Give a prompt of at least one character.")
+            raise ArtlabError(_("Give a prompt of at least one character."))
         if not 1 <= length <= MAX_LENGTH:
-            raise ArtlabError(f"Length must be from 1 to {MAX_LENGTH} characters (got {length}).")
+            raise ArtlabError(_("Length must be from 1 to {most} characters (got {length}).").format(
+                most=MAX_LENGTH, length=length))
         random = np.random.default_rng(seed)
         states = self.start()
         for char_id in prompt_ids:
             logits, states = self.step(char_id, states)
         out = []
-        for _ in range(length):
+        for _step in range(length):
             scaled = logits / temperature
             odds = np.cumsum(np.exp(scaled - scaled.max()))
             # draw from the odds: where a uniform number falls along their running total
@@ -189,7 +192,7 @@ def keep_text(written, stem="my-writing", folder=None):
     """Save written text as UTF-8 under a new name. Returns the path."""
     from artlab import env, files
     if not written:
-        raise ArtlabError("There is no text to keep yet: write something first.")
+        raise ArtlabError(_("There is no text to keep yet: write something first."))
     folder = folder or env.output_dir()  # save_new checks it
     write = lambda path: path.write_text(written, encoding="utf-8")  # noqa: E731
     return files.save_new(folder, stem, {"txt": write})["txt"]
@@ -207,8 +210,8 @@ class Writer:
         unseen = self.chars.ids(prompt)[1]
         if not unseen:
             return []
-        return [f"This writer never saw {''.join(unseen)!r}; it reads the closest characters "
-                "it knows instead."]
+        return [_("This writer never saw {characters}; it reads the closest characters it knows "
+                  "instead.").format(characters=repr("".join(unseen)))]
 
     def write(self, prompt, length=400, temperature=0.8, seed=None):
         """The prompt followed by `length` new characters."""
@@ -222,7 +225,8 @@ def load(path=None):
     import keras
     path = Path(path) if path else course_writer_path()
     if not path.is_file():
-        raise ArtlabError(f"There is no writer at {path}: give the path of a writer .zip.")
+        raise ArtlabError(_("There is no writer at {path}: give the path of a writer .zip.").format(
+            path=path))
     try:
         with zipfile.ZipFile(path) as bundle, tempfile.TemporaryDirectory() as folder:
             bundle.extract("model.keras", folder)
@@ -230,8 +234,9 @@ def load(path=None):
             chars = Characters(json.loads(bundle.read("characters.json").decode("utf-8")))
             about = json.loads(bundle.read("about.json").decode("utf-8"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ArtlabError(f"{path.name} is not a writer saved by the course: train one in "
-                          "notebook 03, or leave the model out to use the course writer.") from None
+        raise ArtlabError(_("{name} is not a writer saved by the course: train one in notebook 03, "
+                            "or leave the model out to use the course writer.").format(
+                                name=path.name)) from None
     return Writer(model, chars, about)
 
 
@@ -264,8 +269,8 @@ def pieces(ids, length):
     same characters one step later (the next character at every position)."""
     count = (len(ids) - 1) // length
     if count < 1:
-        raise ArtlabError(f"The text is shorter than one training piece ({length + 1} "
-                          "characters): give more text.")
+        raise ArtlabError(_("The text is shorter than one training piece ({size} characters): give "
+                            "more text.").format(size=length + 1))
     usable = np.asarray(ids[:count * length + 1])
     return usable[:-1].reshape(count, length), usable[1:].reshape(count, length)
 
@@ -278,8 +283,8 @@ def carried_pieces(ids, length, batch_size):
     inputs, targets = pieces(ids[:stream * batch_size + 1], length)  # checks the length
     per_stream = stream // length
     if per_stream < 1:
-        raise ArtlabError(f"The text is too short for {batch_size} streams of {length + 1} "
-                          "characters: give more text or a smaller batch.")
+        raise ArtlabError(_("The text is too short for {streams} streams of {size} characters: give "
+                            "more text or a smaller batch.").format(streams=batch_size, size=length + 1))
     ids = np.asarray(ids)
     starts = np.arange(batch_size) * stream
     order = [start + k * length for k in range(per_stream) for start in starts]
@@ -293,7 +298,7 @@ def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1
     With `batch_size`, the recurrent layers are stateful (they carry memory between batches)."""
     import keras
     if cell not in CELLS:
-        raise ArtlabError(f"The writer's cell is 'lstm' or 'gru' (got {cell!r}).")
+        raise ArtlabError(_("The writer's cell is 'lstm' or 'gru' (got {cell}).").format(cell=repr(cell)))
     layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
     return keras.Sequential(
         [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
@@ -412,14 +417,15 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     from tqdm.auto import tqdm
     from artlab import files
     if not 0 < minutes <= 24 * 60:
-        raise ArtlabError(f"Minutes must be above 0 and at most a day (got {minutes}).")
+        raise ArtlabError(_("Minutes must be above 0 and at most a day (got {minutes}).").format(
+            minutes=minutes))
     out_folder = files.usable_folder(out_folder)  # before the minutes of training, not after
     settings = settings or WORKSHOP
     chars = Characters.of(corpus)
-    ids, _ = chars.ids(corpus)
+    ids = chars.ids(corpus)[0]
     pieces(ids, settings["length"])  # too short: say so before building anything
     model = writer_model(len(chars), settings.get("cell", "lstm"), settings.get("units", 512))
-    bar = tqdm(total=round(minutes * 60), desc="training", unit="s")
+    bar = tqdm(total=round(minutes * 60), desc=_("training"), unit="s")
     started, losses = time.monotonic(), []
 
     def tick(step, loss):

@@ -35,6 +35,14 @@ def upload_cell(widget, files):
             f"_data = [{reads}]\n{widget}.value = ({items},)")
 
 
+def click_cell(description):
+    """Code that clicks the last button made with this description (as an artist would)."""
+    return ("import ipywidgets as _widgets\nfrom ipywidgets.widgets.widget import _instances\n"
+            f"_found = [w for w in list(_instances.values()) if isinstance(w, _widgets.Button) "
+            f"and w.description == {json.dumps(description)}]\n"
+            f"assert _found, 'no button {description}'\n_found[-1].click()")
+
+
 def run(nb, timeout=900, allow_errors=False):
     """Execute every cell in a fresh kernel (the environment of this test process). Returns
     the executed notebook, with each Output widget's outputs (slider results) in

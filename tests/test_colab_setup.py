@@ -72,3 +72,30 @@ def test_doctor_names_what_brings_audioop_and_distutils_back():
     only_distutils = doctor.check_python((3, 12, 3), lambda module: module != "distutils")
     assert only_distutils.ok is False and only_distutils.fix.endswith(" setuptools==80.9.0")
     assert doctor.check_python((3, 13, 5), lambda module: True).ok is True
+
+
+def test_the_korean_notebooks_get_their_chart_font_on_colab_and_english_ones_do_not():
+    korean = _flat(env.plan_setup(True, EVERYTHING.__contains__, True, True, korean=True))
+    assert korean == [f"{korean[0].split(' -m ')[0]} -m pip install -q --no-deps koreanize-matplotlib==0.1.1"]
+    assert env.plan_setup(True, EVERYTHING.__contains__, True, True) == []
+
+
+def test_korean_charts_have_every_letter(monkeypatch):
+    import warnings
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from artlab import i18n
+    monkeypatch.setitem(matplotlib.rcParams, "font.family", ["DejaVu Sans"])  # matplotlib's own
+    monkeypatch.setitem(matplotlib.rcParams, "axes.unicode_minus", True)
+
+    def missing_glyphs():
+        figure, ax = plt.subplots()
+        ax.set_title("학습 곡의 손실 -0.5 C4")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            figure.savefig(__import__("io").BytesIO(), format="png")
+        plt.close(figure)
+        return [w for w in caught if "missing from font" in str(w.message)]
+    assert missing_glyphs()  # matplotlib's own font has no Hangul: the check can see the fault
+    assert i18n.use_korean_font() == "NanumGothic"
+    assert missing_glyphs() == []

@@ -82,6 +82,13 @@ def test_next_event_probabilities_sum_to_one(tiny):
     assert len(labels) == len(probabilities) == tiny.config.encoder_decoder.num_classes
     assert abs(float(np.sum(probabilities)) - 1.0) < 1e-4
     assert "hold" in labels and "C4" in labels
+    assert labels[-2:] == ["repeat 1 bar back", "repeat 2 bars back"]
+
+
+def test_every_position_of_the_models_input_is_named(tiny):
+    parts = melody.input_parts(tiny.config)
+    assert sum(size for _, size in parts) == tiny.config.encoder_decoder.input_size
+    assert parts[0] == ("pitch now", tiny.config.max_note - tiny.config.min_note)
 
 
 def test_not_a_bundle_gets_a_sentence(tmp_path):

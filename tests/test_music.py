@@ -1,3 +1,7 @@
+import base64
+import io
+import re
+
 import numpy as np
 import pytest
 
@@ -100,6 +104,41 @@ def test_audio_falls_back_to_the_simple_synth(monkeypatch):
     assert how == "simple synth"
     assert audio.size > music.SAMPLE_RATE * 7 and 0 < np.abs(audio).max() <= 1.0
 
+
+ARPEGGIOS = " ".join(["C4", "E4", "G4", "C5"] * 12)  # 24 s at 120 beats a minute
+
+
+def embedded_file(player):
+    """The mimetype and bytes of the file inside a player's HTML."""
+    found = re.search(r'src="data:([^;]+);base64,([^"]+)"', player._repr_html_())
+    return found.group(1), base64.b64decode(found.group(2))
+
+
+def test_the_player_embeds_a_small_mp3_of_the_whole_melody():
+    import soundfile
+    seq = music.typed_notes(ARPEGGIOS)
+    mimetype, data = embedded_file(music.play(seq))
+    assert mimetype == "audio/mpeg"
+    assert data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE6 == 0xE2)  # MPEG layer III
+    rendered = music.synthesize(seq)[0]
+    assert len(data) < len(music.wav_bytes(rendered)) / 4  # measured: 160 KB against 1.1 MB
+    decoded, rate = soundfile.read(io.BytesIO(data))
+    assert decoded.ndim == 1 and rate == music.SAMPLE_RATE
+    assert len(decoded) / rate == pytest.approx(len(rendered) / music.SAMPLE_RATE, abs=0.2)
+    assert len(decoded) / rate >= seq.total_time
+
+
+@pytest.mark.parametrize("soundfile_here", ["without MP3", "too old for compression_level"])
+def test_the_player_falls_back_to_wav(monkeypatch, soundfile_here):
+    import soundfile
+    if soundfile_here == "without MP3":  # libsndfile before 1.1
+        monkeypatch.setattr(soundfile, "available_formats", lambda: {"WAV": "WAV"})
+    else:
+        def old_write(*args, **kwargs):
+            raise TypeError("write() got an unexpected keyword argument 'compression_level'")
+        monkeypatch.setattr(soundfile, "write", old_write)
+    mimetype, data = embedded_file(music.play(music.primer("twinkle")[0]))
+    assert mimetype == "audio/wav" and data[:4] == b"RIFF"
 
 def test_folk_tunes_are_split_by_tune_and_convert():
     tunes = music.folk_tunes()

@@ -43,8 +43,9 @@ def folk_midi_files(tmp_path_factory):
 
 
 def test_01_with_an_uploaded_midi_file(midi_files, output):
-    nb = nbr.with_cell_after(nbr.load("01_music_tokens.ipynb"), "widgets.FileUpload(",
-                             nbr.upload_cell("upload", {"late.mid": midi_files["late_start"]}))
+    nb = nbr.with_cell_after(nbr.load("01_music_tokens.ipynb"), "pickers.TunePicker(",
+                             nbr.upload_cell("picker.upload", {"late.mid": midi_files["late_start"]}))
+    nb = nbr.with_cell_after(nb, "def play_continuation(", nbr.click_cell("keep this tune"))
     said = nbr.text_of(nbr.run(nb))
     assert "Using late.mid." in said and "silent for its first 20 bars" in said
     assert len(list(output.glob("my-next-notes-001.*"))) == 3
@@ -52,17 +53,21 @@ def test_01_with_an_uploaded_midi_file(midi_files, output):
 
 def test_02_with_an_uploaded_tune_and_music_to_learn_from(midi_files, folk_midi_files, output):
     nb = nbr.load("02_melody_rnn.ipynb")
-    nb = nbr.with_cell_after(nb, 'description="Upload MIDI")',
-                             nbr.upload_cell("upload", {"chords.mid": midi_files["polyphonic"]}))
-    nb = nbr.with_cell_after(nb, 'description="Upload MIDI files")',
-                             nbr.upload_cell("my_music", folk_midi_files))
+    nb = nbr.with_cell_after(nb, "pickers.TunePicker(",
+                             nbr.upload_cell("picker.upload", {"chords.mid": midi_files["polyphonic"]}))
+    nb = nbr.with_cell_after(nb, "def studio(", nbr.click_cell("keep variation 2 (seed 1)"))
+    nb = nbr.with_cell_after(nb, 'description="Upload MIDI files"',
+                             nbr.upload_cell("my_music", folk_midi_files) + "\nfrom_nothing.value = True")
     said = nbr.text_of(nbr.run(nb))
     assert "Using chords.mid." in said and "top line" in said
+    assert sorted(p.name for p in output.glob("my-melody-2-*")) == [
+        "my-melody-2-001.mid", "my-melody-2-001.png", "my-melody-2-001.wav"]
     assert "No upload" not in said and "3 pieces ready." in said
+    assert "before training:" in said and "after 3 steps:" in said  # what it played, as it learned
     assert [p.name for p in output.glob("*.mag")] == ["my-melody-model-001.mag"]
     from artlab import melody
     about = melody.read_bundle(output / "my-melody-model-001.mag").bundle_details.description
-    assert "on 3 pieces" in about  # trained on the uploads, not the built-in tunes
+    assert "on 3 pieces" in about and "starting from" not in about  # the uploads, from nothing
 
 
 def test_03_with_a_korean_text_trains_a_fresh_writer(tmp_path, output):
@@ -70,7 +75,10 @@ def test_03_with_a_korean_text_trains_a_fresh_writer(tmp_path, output):
     poem.write_bytes((KOREAN * 40).encode("cp949"))  # as Korean Windows saves it
     nb = nbr.with_cell_after(nbr.load("03_ai_writer.ipynb"), "widgets.FileUpload(",
                              nbr.upload_cell("my_file", {"azaleas.txt": poem}))
+    nb = nbr.with_cell_after(nb, "writing_desk(yours", nbr.click_cell("keep this text"))
     said = nbr.text_of(nbr.run(nb))
     assert "a fresh LSTM writer" in said and "fine-tuning it" not in said
     assert "your writer:" in said
     assert [p.name for p in output.glob("*.zip")] == ["my-writer-001.zip"]
+    kept = output / "my-writers-writing-001.txt"
+    assert kept.read_text(encoding="utf-8").startswith("진달래꽃")  # the desk's text, kept by its button

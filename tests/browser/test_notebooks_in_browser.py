@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("ARTLAB_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "artlab-browser-test"
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + [
+    "ko/02_melody_rnn.ipynb"]  # one of the Korean edition (notebooks/ko/), in Korean throughout
 MAGIC = {".mid": b"MThd", ".wav": b"RIFF", ".png": b"\x89PNG", ".zip": b"PK\x03\x04"}
 PROBLEM = re.compile(r"Traceback|\b[A-Z]\w*Error\b|⚠")
 
@@ -102,7 +103,7 @@ def _output_of(interact):
 def _move_temperature(page):
     """Press → on the first temperature slider; return its interact output before and after."""
     slider = page.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text=re.compile(r"^\s*temperature\s*$"))).first
+        has=page.locator(".widget-label", has_text=re.compile(r"^\s*(temperature|온도)\s*$"))).first
     interact = page.locator(".widget-interact").filter(has=slider).first
     slider.scroll_into_view_if_needed()
     before = _output_of(interact)
@@ -121,8 +122,33 @@ def _move_temperature(page):
     return before, _output_of(interact)
 
 
+CUT_LABELS = """() => [...document.querySelectorAll(
+    '.jp-OutputArea .widget-label, .jp-OutputArea .jupyter-button, .jp-OutputArea .widget-upload')]
+  .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent.trim())"""
+
+
+def _cut_labels(page):
+    """Widget labels and buttons whose text does not fit (shown cut, like "temperat…")."""
+    return page.evaluate(CUT_LABELS)
+
+
+KNOWN_FILES = ", ".join(f'a[download$="{suffix}"]' for suffix in [*MAGIC, ".txt"])
+
+
 def _download_one(page):
-    link = page.locator("a[download]").first
+    """Click the first keep button (as an artist keeps a result), then download the first file of
+    a kind we can check."""
+    keep = page.locator(".jp-OutputArea .jupyter-button", has_text=re.compile(r"^\s*keep|저장"))
+    if keep.count():
+        links_before = page.locator(KNOWN_FILES).count()
+        keep.first.scroll_into_view_if_needed()
+        keep.first.click()
+        deadline = time.monotonic() + 120
+        while page.locator(KNOWN_FILES).count() <= links_before and time.monotonic() < deadline:
+            time.sleep(1)
+        assert page.locator(KNOWN_FILES).count() > links_before, "keep made no download link"
+    link = page.locator(KNOWN_FILES).first
     link.scroll_into_view_if_needed()
     with page.expect_download() as info:
         link.click()
@@ -137,28 +163,53 @@ def test_notebook_runs_and_answers_in_a_real_page(lab, browser, notebook):
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", state="attached", timeout=120_000)
     page.get_by_text(re.compile(r"\| Idle")).first.wait_for(timeout=180_000)  # its kernel is ready
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-start.png"))
+    shot = notebook.removesuffix(".ipynb").replace("/", "-")  # ko/02_melody_rnn: ko-02_melody_rnn
+    page.screenshot(path=str(SHOTS / f"{shot}-start.png"))
     print("cells in the page:", page.locator(".jp-Notebook .jp-CodeCell").count())
     cells = _run_all(page)
     SHOTS.mkdir(exist_ok=True)
     assert cells > 5
     assert _problems(page) == []
+    assert _cut_labels(page) == [], "labels shown cut"
 
     before, after = _move_temperature(page)
-    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-slider.png"))
+    page.screenshot(path=str(SHOTS / f"{shot}-slider.png"))
     assert after != before, "moving the temperature slider did not change its output"
     assert re.search(r"<img|<audio|<pre|jp-RenderedText", after)
     assert _problems(page) == []
 
-    if page.locator("a[download]").count():
-        name, data = _download_one(page)
-        suffix = Path(name).suffix
-        assert data, f"{name} is empty"
-        if suffix in MAGIC:
-            assert data.startswith(MAGIC[suffix]), name
-        else:
-            data.decode("utf-8")
-        link = page.locator("a[download]").first.get_attribute("href")
-        assert base64.b64decode(link.split(",", 1)[1]) == data
-    page.screenshot(path=str(SHOTS / f"{Path(notebook).stem}-end.png"))
+    name, data = _download_one(page)  # every notebook keeps something for download
+    suffix = Path(name).suffix
+    assert data, f"{name} is empty"
+    if suffix in MAGIC:
+        assert data.startswith(MAGIC[suffix]), name
+    else:
+        data.decode("utf-8")
+    link = page.locator(KNOWN_FILES).first.get_attribute("href")
+    assert base64.b64decode(link.split(",", 1)[1]) == data
+    page.screenshot(path=str(SHOTS / f"{shot}-end.png"))
+    page.close()
+
+
+def test_the_label_check_sees_a_cut_label(lab, browser):
+    """The check above must be able to fail: a slider whose label is too long for its place."""
+    cell = ('import ipywidgets as widgets\n'
+            'widgets.IntSlider(description="a label far too long for the place a label gets")')
+    notebook = {"cells": [{"cell_type": "code", "source": cell, "metadata": {}, "outputs": [],
+                           "execution_count": None}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                            "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    upload = urllib.request.Request(
+        f"{lab}/api/contents/notebooks/cut_label_check.ipynb?token={TOKEN}", method="PUT",
+        data=json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode(),
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(upload, timeout=30)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{lab}/lab/tree/notebooks/cut_label_check.ipynb?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", state="attached", timeout=120_000)
+    page.get_by_text(re.compile(r"\| Idle")).first.wait_for(timeout=180_000)
+    _run_all(page, timeout_s=120)
+    page.locator(".widget-slider").first.wait_for(timeout=60_000)
+    assert _cut_labels(page) == ["a label far too long for the place a label gets"]
     page.close()
