@@ -70,6 +70,11 @@ browser:
 	  echo "Installing chromium for the browser tests..."; \
 	  $(APT_INSTALL) chromium || { echo "Could not install chromium: apt's reason is above."; exit 1; }; \
 	else echo "The browser tests need chromium: sudo apt-get install chromium"; fi
+	@if fc-list 2>/dev/null | grep -qi nanum; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing a Korean font for the Korean notebooks' pages..."; \
+	  $(APT_INSTALL) fonts-nanum || echo "Could not install fonts-nanum: Korean text shows as boxes in the screenshots."; \
+	else echo "Korean text needs a font in the browser: sudo apt-get install fonts-nanum"; fi
 
 # Colab's first run, rehearsed on Colab's Python 3.13 in a cached Debian 13 root (needs root and
 # debootstrap; network to Debian's mirror and PyPI): every notebook's set-up cell clones, installs
@@ -90,7 +95,7 @@ links: $(READY)
 	$(BIN)/python scripts/update_links.py
 
 # The Korean edition: after an English notebook changed, `make korean` adds its new sentences
-# to po/ko/*.po (untranslated); translate them, then `make links` builds notebooks/ko/.
+# to locale/ko/*.po (untranslated); translate them, then `make links` builds notebooks/ko/.
 korean: $(READY)
 	$(BIN)/python scripts/korean_edition.py update
 

@@ -1,7 +1,7 @@
 """The sentences artlab shows, in English or (with ARTLAB_LANG=ko) in Korean, through gettext.
 
 Every sentence is written `_("English with {name}s").format(name=...)`: the English is the
-message id, and po/ko/artlab.po (compiled to locale/ko/LC_MESSAGES/artlab.mo by
+message id, and the course's locale/ko/artlab.po (compiled to artlab/locale/ko/LC_MESSAGES/artlab.mo by
 `python scripts/korean_edition.py build`) gives its Korean. A message the catalog lacks stays
 English.
 """

@@ -1,10 +1,10 @@
 """The Korean edition of the notebooks, generated from the English ones and gettext catalogs.
 
-    python scripts/korean_edition.py update   # English changed: bring po/ko/*.po up to date
+    python scripts/korean_edition.py update   # English changed: bring locale/ko/*.po up to date
     python scripts/korean_edition.py build    # write notebooks/ko/*.ipynb from the catalogs
     python scripts/korean_edition.py check    # what `build` would change, and what is untranslated
 
-English notebooks are the source. Each notebook has one catalog, po/ko/<notebook>.po, whose
+English notebooks are the source. Each notebook has one catalog, locale/ko/<notebook>.po, whose
 messages are: every paragraph of a markdown cell, every comment of a code cell, and every string
 literal of a code cell that an artist reads (one with a letter and a space in it, or a label
 given as description=, title=...). A message whose Korean is its English (a name, a file name)
@@ -12,7 +12,7 @@ is translated as itself. Code cells are otherwise copied token for token, so the
 runs exactly the English code. Never edit notebooks/ko/ by hand: edit the .po, then build.
 
 artlab's own sentences (its _("...") calls, shown with ARTLAB_LANG=ko) have one more catalog,
-po/ko/artlab.po: `update` refreshes it from artlab's source and `build` compiles it to
+locale/ko/artlab.po: `update` refreshes it from artlab's source and `build` compiles it to
 artlab/locale/ko/LC_MESSAGES/artlab.mo.
 """
 import argparse
@@ -31,7 +31,7 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "notebooks"
 KOREAN = ENGLISH / "ko"
-CATALOGS = ROOT / "po" / "ko"
+CATALOGS = ROOT / "locale" / "ko"
 LABELS = ("description", "title", "label", "placeholder", "tooltip", "xlabel", "ylabel",
           "set_title", "set_xlabel", "set_ylabel", "suptitle")
 SET_UP = 'os.environ["ARTLAB_COURSE_VERSION"]'
@@ -192,7 +192,7 @@ def korean_notebook(notebook):
     korean = translations(notebook)
     missing = untranslated(notebook)
     if missing:
-        raise SystemExit(f"po/ko/{catalog_path(notebook).name}: {len(missing)} messages have "
+        raise SystemExit(f"locale/ko/{catalog_path(notebook).name}: {len(missing)} messages have "
                          f"no Korean yet, e.g. {missing[0][:80]!r}. Translate them, then build.")
     nb = copy.deepcopy(nbformat.read(notebook, as_version=4))
     for cell in nb.cells:
@@ -219,7 +219,7 @@ def helper_messages():
 
 
 def update_helper():
-    """Bring po/ko/artlab.po up to date with artlab's _() calls: new messages are added
+    """Bring locale/ko/artlab.po up to date with artlab's _() calls: new messages are added
     untranslated, messages the code no longer has become obsolete."""
     catalog = polib.pofile(str(HELPER_CATALOG)) if HELPER_CATALOG.exists() else polib.POFile()
     wanted = helper_messages()

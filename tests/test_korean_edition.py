@@ -1,5 +1,5 @@
 """The Korean notebooks (notebooks/ko/) stay in step with the English ones: each English notebook
-has a Korean twin, built by scripts/korean_edition.py from po/ko/ catalogs that translate every
+has a Korean twin, built by scripts/korean_edition.py from locale/ko/ catalogs that translate every
 message, with the English code token for token."""
 import ast
 import io

@@ -1,5 +1,5 @@
 """artlab speaks Korean with ARTLAB_LANG=ko: every sentence it shows an artist goes through
-artlab.i18n._, po/ko/artlab.po translates each one, and the shipped .mo is that catalog compiled.
+artlab.i18n._, locale/ko/artlab.po translates each one, and the shipped .mo is that catalog compiled.
 Without the variable, artlab's English is what it always was."""
 import ast
 import re
@@ -135,7 +135,7 @@ def test_every_message_has_finished_korean():
     messages = edition.helper_messages()
     assert messages, "no _() calls found in artlab"
     missing = [m for m in messages if m not in entries]
-    assert not missing, f"not in po/ko/artlab.po: run `korean_edition.py update` ({missing[:3]})"
+    assert not missing, f"not in locale/ko/artlab.po: run `korean_edition.py update` ({missing[:3]})"
     for msgid in messages:
         entry = entries[msgid]
         assert entry.msgstr and "fuzzy" not in entry.flags, f"no finished Korean for {msgid[:60]!r}"
