@@ -26,6 +26,12 @@ def uploaded():
     return _("my upload")
 
 
+def title(name):
+    """A built-in tune's title for the artist ("ode_to_joy": "Ode to Joy"); other names as they are."""
+    titles = {"twinkle": _("Twinkle, Twinkle"), "ode_to_joy": _("Ode to Joy"), "arirang": _("Arirang")}
+    return titles.get(name, name)
+
+
 class TunePicker:
     """A dropdown of tunes (the built-ins, "my notes", "my upload"), a box for typed notes and an
     upload button. Typing or uploading selects your tune; `tune()` gives the chosen melody."""
@@ -33,7 +39,7 @@ class TunePicker:
     def __init__(self, default="ode_to_joy", typed="E4 G4 A4 C5:2 A4 G4 E4:2 D4 E4 G4:2"):
         import ipywidgets as widgets
         self.default = default
-        self.choice = widgets.Dropdown(options=self.names(), value=default, description=_("tune"),
+        self.choice = widgets.Dropdown(options=self.choices(), value=default, description=_("tune"),
                                        style=WIDE)
         self.notes = widgets.Text(value=typed, description=_("my notes"), continuous_update=False,
                                   style=WIDE, layout=widgets.Layout(width="60%"))
@@ -58,6 +64,10 @@ class TunePicker:
             tunes.sort(key=lambda name: name != "arirang")  # the Korean edition: Korean tunes first
         return tunes + [typed(), uploaded()]
 
+    def choices(self):
+        """The dropdown's options: (title shown, name) for each of names()."""
+        return [(title(name), name) for name in self.names()]
+
     def tune(self, name=None):
         """(melody, remarks) for `name`, or for the dropdown's choice. A typed line or file that
         cannot be used is named with the reason, and the default tune plays instead."""
@@ -67,7 +77,7 @@ class TunePicker:
             if not uploaded_files(self.upload.value):
                 melody, remarks = music.primer(self.default)
                 return melody, [_("No MIDI file is uploaded yet: playing {tune}.").format(
-                    tune=self.default)] + remarks
+                    tune=title(self.default))] + remarks
             return music.uploaded_primer(self.upload.value, fallback=self.default)
         if name in (TYPED, typed()):
             try:
@@ -75,5 +85,5 @@ class TunePicker:
             except ArtlabError as problem:
                 melody, remarks = music.primer(self.default)
                 return melody, [_("{problem} Playing {tune} instead.").format(
-                    problem=problem, tune=self.default)] + remarks
+                    problem=problem, tune=title(self.default))] + remarks
         return music.primer(name)

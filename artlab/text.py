@@ -94,6 +94,16 @@ def sonnets():
     return shakespeare_works()["sonnets"]
 
 
+KOREAN_TRADITIONAL = "korean_traditional.txt"
+
+
+def korean_traditional():
+    """Traditional Korean proverbs, sijo and folk-song verses (public domain; provenance in
+    assets/text/korean_traditional.json): the Korean edition's text to learn from."""
+    from artlab import env
+    return (env.assets_dir() / "text" / KOREAN_TRADITIONAL).read_text(encoding="utf-8")
+
+
 TINY_SHAKESPEARE_URL = "https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt"
 TINY_SHAKESPEARE_MD5 = "6fb458f1232090904fb40fe944165e91"
 
@@ -129,7 +139,8 @@ def course_text(online=None, url=TINY_SHAKESPEARE_URL, timeout=15):
 
 def uploaded_text(upload_value=None, pasted="", fallback=None):
     """The text to learn from: an uploaded file (ipywidgets 7 or 8), else pasted text, else
-    `fallback` (default: Shakespeare's Sonnets). Returns (text, remarks). Bad input never stops the
+    `fallback` (default: Shakespeare's Sonnets; in Korean, traditional Korean proverbs, sijo and
+    folk songs). Returns (text, remarks). Bad input never stops the
     notebook: the remarks say what was wrong and which text is used instead."""
     from artlab import uploads
     remarks = []
@@ -148,7 +159,12 @@ def uploaded_text(upload_value=None, pasted="", fallback=None):
             return decode(pasted.encode("utf-8"), _("your pasted text"))
     except ArtlabError as problem:
         remarks.append(str(problem))
-    if fallback is None:
+    from artlab import i18n
+    if fallback is None and i18n.language() == "ko":
+        fallback = korean_traditional()
+        said = _("traditional Korean proverbs, sijo and folk songs ({count:,} characters), in "
+                 "letters the course writer never saw.").format(count=len(fallback))
+    elif fallback is None:
         fallback = sonnets()
         said = _("Shakespeare's Sonnets ({count:,} characters): poems, which the course writer "
                  "never read.").format(count=len(fallback))

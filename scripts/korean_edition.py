@@ -35,7 +35,7 @@ CATALOGS = ROOT / "locale" / "ko"
 LABELS = ("description", "title", "label", "placeholder", "tooltip", "xlabel", "ylabel",
           "set_title", "set_xlabel", "set_ylabel", "suptitle")
 SET_UP = 'os.environ["ARTLAB_COURSE_VERSION"]'
-LANGUAGE_LINE = 'os.environ["ARTLAB_LANG"] = "ko"  # 한국어판: artlab speaks Korean\n'
+LANGUAGE_LINE = 'os.environ["ARTLAB_LANG"] = "ko"  # 한국어판: 도우미(artlab)도 한국어로 말합니다\n'
 HELPER = ROOT / "artlab"  # the helper's own sentences: _("...") calls, one catalog, a compiled .mo
 HELPER_CATALOG = CATALOGS / "artlab.po"
 HELPER_MO = HELPER / "locale" / "ko" / "LC_MESSAGES" / "artlab.mo"
@@ -107,7 +107,8 @@ def code_messages(source):
             body = match["body"]
             if _is_subscript(tokens, index):
                 continue  # a key: logs["loss"]
-            if (" " in body.strip() and re.search(r"[A-Za-z]", body)) or (_is_label(tokens, index) and _readable(body)):
+            if (" " in body.strip() and re.search(r"[A-Za-z]", body)) or (_is_label(tokens, index) and _readable(body)) \
+                    or re.fullmatch(r"[A-Za-z]+: *|\([A-Za-z ]+\)", body):  # a printed label: "steps:", "(hold)"
                 body_start = start + len(match["prefix"]) + len(match["quote"])
                 found.append(("string", body, (body_start, body_start + len(body))))
     return found

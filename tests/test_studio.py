@@ -80,7 +80,7 @@ def test_the_tune_picker_follows_what_the_artist_does(midi_files):
     assert [n.pitch for n in picker.tune()[0].notes] == [60, 62, 64]
     picker.notes.value = "C4 H4"
     melody, remarks = picker.tune()
-    assert len(melody.notes) == 14 and "'H4'" in remarks[0] and "Playing twinkle instead" in remarks[0]
+    assert len(melody.notes) == 14 and "'H4'" in remarks[0] and "Playing Twinkle, Twinkle instead" in remarks[0]
     assert "No MIDI file is uploaded yet" in picker.tune("my upload")[1][0]
     picker.upload.value = ({"name": "late.mid", "type": "", "size": 1, "last_modified": datetime.datetime.now(),
                             "content": memoryview(midi_files["late_start"].read_bytes())},)

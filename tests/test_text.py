@@ -1,4 +1,6 @@
 """Reading texts for the writer: encodings (Korean included) and bad files."""
+import re
+
 import pytest
 
 from artlab import ArtlabError, text
@@ -145,6 +147,21 @@ def test_with_nothing_given_the_sonnets_are_learned():
     assert corpus == text.sonnets() and "Sonnets" in remarks[-1]
     assert corpus.startswith("THE SONNETS") and "From fairest creatures" in corpus
     assert "by William Shakespeare" not in corpus[100:]  # one work, not the next one too
+
+
+def test_in_korean_with_nothing_given_traditional_korean_texts_are_learned(monkeypatch):
+    import hashlib
+    import json
+    from artlab import env
+    monkeypatch.setenv("ARTLAB_LANG", "ko")
+    corpus, remarks = text.uploaded_text((), "")
+    assert corpus == text.korean_traditional() and re.search(r"[가-힣]", remarks[-1])
+    about = json.loads((env.assets_dir() / "text" / "korean_traditional.json").read_text())
+    assert len(corpus) == about["characters"] >= 40_000 and about["language"] == "ko"
+    data = (env.assets_dir() / "text" / "korean_traditional.txt").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == about["sha256"]
+    assert [line for line in corpus.splitlines() if line.startswith("== ")] == [
+        "== 속담 ==", "== 시조 ==", "== 민요 =="]
 
 
 def test_the_corpus_splits_into_its_42_works():
