@@ -314,6 +314,27 @@ def workshop_model(vocabulary_size, embedding=64, units=None, cell=None):
                         embedding)
 
 
+def memory_resets(share, seed=0):
+    """A Keras callback for writers that carry their memory between batches: before each batch,
+    each row's memory is emptied with probability `share`, so the writer also practises starting
+    from nothing, as it does when it is scored on short pieces or begins a new text."""
+    import keras
+
+    class MemoryResets(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.random = np.random.default_rng(seed)
+
+        def on_train_batch_begin(self, batch, logs=None):
+            for layer in self.model.layers:
+                if getattr(layer, "stateful", False) and getattr(layer, "states", None):
+                    rows = layer.states[0].shape[0]
+                    kept = (self.random.random((rows, 1)) >= share).astype("float32")
+                    for state in layer.states:
+                        state.assign(keras.ops.convert_to_tensor(kept) * state)
+
+    return MemoryResets()
+
+
 def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None, decay_to=None,
                        every=None):
     """Keras callbacks: stop after `minutes` of training or `steps` batches, whichever comes
@@ -386,7 +407,8 @@ def stateful_twin(model, batch_size):
 
 def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=None):
     """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
-    learning_rate; optionally decay_to, clipnorm, carry) until `minutes` have passed or `steps`
+    learning_rate; optionally decay_to, clipnorm, carry, reset_share) until `minutes` have passed
+    or `steps`
     batches (callbacks as in training_callbacks). Returns the number of batches trained."""
     import keras
     batch_size, length = settings["batch_size"], settings["length"]
@@ -401,10 +423,11 @@ def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=Non
         inputs, targets = carried_pieces(ids, length, batch_size)
     else:
         inputs, targets = pieces(ids, length)
+    resets = [memory_resets(settings["reset_share"])] if carry and settings.get("reset_share") else []
     trained.fit(inputs, targets, batch_size=batch_size, epochs=10_000, shuffle=not carry,
                 verbose=0, callbacks=training_callbacks(minutes, on_batch, steps,
                                                         decay_to=settings.get("decay_to"),
-                                                        every=every))
+                                                        every=every) + resets)
     if carry:
         model.set_weights(trained.get_weights())
     return int(keras.ops.convert_to_numpy(trained.optimizer.iterations))

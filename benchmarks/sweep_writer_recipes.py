@@ -4,7 +4,9 @@ first 90% of a text and scored on the last 10% (one JSON line each, in the order
 Every candidate: Embedding 64 -> one LSTM or GRU -> Dense, Adam. What varies: the cell, its size,
 batch and piece length, the learning rate, whether the rate falls (half cosine) to `decay_to`
 times its start at the end of the time budget, gradient clipping, and whether the memory is
-carried from one piece to the next (stateful training on consecutive pieces).
+carried from one piece to the next (stateful training on consecutive pieces), and, when it is,
+the share of rows whose memory is emptied before each batch (`reset_share`): scoring starts each
+piece from an empty memory, which carried training alone rarely practises.
 
 Run: python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt [--minutes 10]
      [--only name,name]
@@ -34,6 +36,9 @@ CANDIDATES = {
     "lstm256_carried_b128": dict(cell="lstm", units=256, batch_size=128, length=64,
                                  learning_rate=0.005, carry=True, **FALLING),
 }
+# The best carried LSTM, its memory emptied now and then (each row, before each batch).
+CANDIDATES.update({f"lstm384_carried_reset{round(share * 100):02d}":
+                   dict(CANDIDATES["lstm384_carried"], reset_share=share) for share in (0.03, 0.15)})
 
 
 def main():

@@ -177,6 +177,34 @@ def test_carried_memory_trains_the_same_weights_as_a_plain_writer_uses(cell):
     assert not any(getattr(layer, "stateful", False) for layer in model.layers)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_memory_resets_empty_a_share_of_the_rows(cell):
+    model = writer.writer_model(5, cell, 6, embedding=4, batch_size=8)
+    model(np.zeros((8, 3), dtype="int32"))
+    layer = next(layer for layer in model.layers if getattr(layer, "stateful", False))
+
+    def reset_with(share):
+        for state in layer.states:
+            state.assign(np.ones(state.shape, dtype="float32"))
+        resets = writer.memory_resets(share, seed=1)
+        resets.set_model(model)
+        resets.on_train_begin()
+        resets.on_train_batch_begin(0)
+        return [np.asarray(state) for state in layer.states]
+    assert all((state == 1).all() for state in reset_with(0.0))
+    assert all((state == 0).all() for state in reset_with(1.0))
+    half = reset_with(0.5)
+    emptied = (half[0] == 0).all(axis=1)
+    assert 0 < emptied.sum() < 8 and ((half[0] == 1).all(axis=1) == ~emptied).all()
+    assert all(((state == 0).all(axis=1) == emptied).all() for state in half)  # h and c together
+
+
+def test_a_carried_writer_trains_with_memory_resets():
+    model = writer.writer_model(5, "lstm", 8, embedding=4)
+    settings = {"batch_size": 4, "length": 10, "learning_rate": 0.01, "carry": True, "reset_share": 0.2}
+    assert writer.fit(model, np.arange(2001) % 5, settings, steps=12) == 12
+
+
 def test_drawing_follows_the_odds():
     sampler = writer.FastSampler(small_model(4))
     drawn = np.array(sampler.write([1], 4000, 1.0, seed=0))
