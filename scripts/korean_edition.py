@@ -133,34 +133,35 @@ def messages(notebook):
     return result
 
 
-def update(notebook):
-    """Bring the notebook's catalog up to date: new messages are added untranslated, messages the
-    English no longer has become obsolete (kept for reference, marked #~)."""
-    path = catalog_path(notebook)
+def merged(path, project, wanted, comment):
+    """Write the catalog at `path` with the messages `wanted` ({msgid: [(file, place)]}), in order:
+    known ones keep their Korean, new ones are added untranslated, and messages no longer wanted
+    become obsolete (kept at the end for reference, marked #~). `comment(places)` notes each."""
     catalog = polib.pofile(str(path)) if path.exists() else polib.POFile()
-    catalog.metadata = {"Project-Id-Version": f"ML for Artists {notebook.name}", "Language": "ko",
-                        "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                        "Content-Transfer-Encoding": "8bit"}
-    wanted = {}
-    for msgid, where in messages(notebook):
-        wanted.setdefault(msgid, []).append(where)
     known = {entry.msgid: entry for entry in catalog if not entry.obsolete}
-    entries = []
+    fresh = polib.POFile(wrapwidth=100)
+    fresh.metadata = {"Project-Id-Version": f"ML for Artists {project}", "Language": "ko",
+                      "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                      "Content-Transfer-Encoding": "8bit"}
     for msgid, places in wanted.items():
         entry = known.pop(msgid, None) or polib.POEntry(msgid=msgid, msgstr="")
-        entry.occurrences = [(notebook.name, place) for place in places]
-        entry.comment = NOTES.get(places[0].split()[-1], "")
-        entries.append(entry)
-    for entry in known.values():
+        entry.occurrences, entry.comment = places, comment(places)
+        fresh.append(entry)
+    for entry in list(known.values()) + [e for e in catalog if e.obsolete and e.msgid not in wanted]:
         entry.obsolete = True
-        entries.append(entry)
-    entries += [e for e in catalog if e.obsolete and e.msgid not in wanted and e not in entries]
-    fresh = polib.POFile(wrapwidth=100)
-    fresh.metadata = catalog.metadata
-    fresh.extend(entries)
+        fresh.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh.save(str(path))
     return fresh
+
+
+def update(notebook):
+    """Bring the notebook's catalog up to date with its English (see `merged`)."""
+    wanted = {}
+    for msgid, where in messages(notebook):
+        wanted.setdefault(msgid, []).append((notebook.name, where))
+    return merged(catalog_path(notebook), notebook.name, wanted,
+                  lambda places: NOTES.get(places[0][1].split()[-1], ""))
 
 
 def translations(notebook):
@@ -220,25 +221,10 @@ def helper_messages():
 
 
 def update_helper():
-    """Bring locale/ko/artlab.po up to date with artlab's _() calls: new messages are added
-    untranslated, messages the code no longer has become obsolete."""
-    catalog = polib.pofile(str(HELPER_CATALOG)) if HELPER_CATALOG.exists() else polib.POFile()
-    wanted = helper_messages()
-    known = {entry.msgid: entry for entry in catalog if not entry.obsolete}
-    fresh = polib.POFile(wrapwidth=100)
-    fresh.metadata = {"Project-Id-Version": "ML for Artists artlab", "Language": "ko",
-                      "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-                      "Content-Transfer-Encoding": "8bit"}
-    for msgid, places in wanted.items():
-        entry = known.pop(msgid, None) or polib.POEntry(msgid=msgid, msgstr="")
-        entry.occurrences = places
-        entry.comment = "artlab: what the helper shows; keep every {name}, file names, notes, commands"
-        fresh.append(entry)
-    for entry in list(known.values()) + [e for e in catalog if e.obsolete and e.msgid not in wanted]:
-        entry.obsolete = True
-        fresh.append(entry)
-    fresh.save(str(HELPER_CATALOG))
-    return fresh
+    """Bring locale/ko/artlab.po up to date with artlab's _() calls (see `merged`)."""
+    return merged(HELPER_CATALOG, "artlab", helper_messages(),
+                  lambda places: "artlab: what the helper shows; keep every {name}, file names, "
+                                 "notes, commands")
 
 
 def build_helper():
