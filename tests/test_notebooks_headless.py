@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CELL_TIMEOUT_S = 300  # the slowest cell takes 20 s in smoke mode (2 cores)
+CELL_TIMEOUT_S = 120  # the slowest cell takes 20 s in smoke mode (2 cores); also what a stall costs
 STUCK_S = 60  # the kernel idle this long between two cells: a message never arrived
 # Measured without download links: 1.1 MB (01), 2.0 MB (02: its studio's players), 0.3 MB (03).
 MAX_BYTES_BESIDES_DOWNLOADS = 3_000_000
@@ -71,6 +71,10 @@ def errors_in(nb):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_nbconvert_runs_the_notebook_to_the_end(path, output, tmp_path):
     done, text = nbconvert(path, output, tmp_path)
+    if done.returncode == 0 and max(idle_gaps(json.loads(text)), default=0) >= STUCK_S:
+        # nbclient now and then waits a whole cell timeout for a reply that came already while
+        # widgets talk (jupyter/nbclient#312, open upstream); a second stall means it is ours
+        done, text = nbconvert(path, output, tmp_path / "again")
     assert done.returncode == 0, done.stderr[-3000:]
     nb = json.loads(text)
     assert all(cell["execution_count"] for cell in nb["cells"] if cell["cell_type"] == "code")
