@@ -258,9 +258,10 @@ def average_loss(model, ids, length=100, batch_size=64, most=None):
 # Chosen by benchmarks/sweep_writer_recipes.py and bench_writer.py (results in benchmarks/results).
 # An LSTM of 384 cells; batches of 64 pieces of 64 characters, each piece going on where the one
 # before it in its row stopped, with the memory carried over; Adam at 0.004, falling along a half
-# cosine to 5% of that by the end of the time given; gradients clipped to length 1.
+# cosine to 5% of that by the end of the time given; gradients clipped to length 1; before each
+# batch, each row's memory is emptied with probability 0.3 (so it also learns to start afresh).
 WORKSHOP = {"cell": "lstm", "units": 384, "batch_size": 64, "length": 64, "learning_rate": 0.004,
-            "decay_to": 0.05, "clipnorm": 1.0, "carry": True}
+            "decay_to": 0.05, "clipnorm": 1.0, "carry": True, "reset_share": 0.3}
 CELLS = ("lstm", "gru")
 
 

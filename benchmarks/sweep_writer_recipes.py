@@ -38,7 +38,7 @@ CANDIDATES = {
 }
 # The best carried LSTM, its memory emptied now and then (each row, before each batch).
 CANDIDATES.update({f"lstm384_carried_reset{round(share * 100):02d}":
-                   dict(CANDIDATES["lstm384_carried"], reset_share=share) for share in (0.03, 0.15)})
+                   dict(CANDIDATES["lstm384_carried"], reset_share=share) for share in (0.03, 0.15, 0.3, 0.5)})
 
 
 def main():

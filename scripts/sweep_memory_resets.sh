@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Issue 14: does emptying the memory now and then (reset_share) help the carried LSTM recipe?
-# The control (no resets) runs in the same session; 10 minutes each on a quiet 2-core CPU.
+# 10 minutes each on a quiet 2-core CPU, one after another.
+# First run (2026-11-27): the control (no resets), 0.03 and 0.15.
+# Second run (2026-11-27, later): 0.3 and 0.5:
+#   scripts/sweep_memory_resets.sh lstm384_carried_reset30,lstm384_carried_reset50
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only="${1:-lstm384_carried,lstm384_carried_reset03,lstm384_carried_reset15}"
 nice -n -5 .venv/bin/python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt \
-  --minutes 10 --only lstm384_carried,lstm384_carried_reset03,lstm384_carried_reset15 \
+  --minutes 10 --only "$only" \
   | tee -a benchmarks/results/sweep_writer_recipes.jsonl
