@@ -6,7 +6,7 @@ from pathlib import Path
 
 from artlab.i18n import _
 
-MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png", "txt": "text/plain",
+MIME = {"mid": "audio/midi", "wav": "audio/wav", "png": "image/png", "gif": "image/gif", "txt": "text/plain",
         "zip": "application/zip"}
 
 

@@ -8,10 +8,11 @@ class LiveLoss:
     The bar counts `total` steps, or, given `minutes` instead, the seconds of a time budget.
     With `sample` (a function returning a short text, e.g. a line the model writes now, or
     something to display, e.g. a bar of melody with its player), the model's work is shown
-    under the curve before training and after each check."""
+    under the curve before training and after each check. `counts` names what one call is:
+    "steps" (a batch), "epochs" (a pass over all the data) or "rounds" (a round of training)."""
 
     def __init__(self, total=None, title=None, every=10, reference=None,
-                 unit=None, minutes=None, sample=None):
+                 unit=None, minutes=None, sample=None, counts="steps"):
         import time
         import ipywidgets as widgets
         from IPython.display import display
@@ -19,7 +20,7 @@ class LiveLoss:
         title = title or _("training")
         self.total, self.title, self.every, self.reference = total, title, max(1, every), reference
         self.unit, self.started = unit or _("nats per event"), time.monotonic()
-        self.losses, self.checks, self.sample = [], [], sample
+        self.losses, self.checks, self.sample, self.counts = [], [], sample, counts
         self.samples = [(0, self._made(sample()))] if sample else []
         if minutes is None:
             self.bar = tqdm(total=total, desc=title)
@@ -64,14 +65,21 @@ class LiveLoss:
                 ax.plot(*zip(*self.checks), "o-", color="tab:red", label=_("on text it never trains on"))
             if self.reference is not None:
                 ax.axhline(self.reference[1], color="grey", linestyle="--", label=self.reference[0])
-            ax.set_xlabel(_("training step")); ax.set_ylabel(_("loss ({unit})").format(unit=self.unit))
+            ax.set_xlabel({"epochs": _("epoch"), "rounds": _("training round")}.get(self.counts, _("training step")))
+            ax.set_ylabel(_("loss ({unit})").format(unit=self.unit))
             ax.set_title(self.title); ax.legend()
             display(fig)
             plt.close(fig)
             shown = self.samples[:1] + self.samples[1:][-3:]  # before training, and the latest
             for step, made in shown:
-                when = (_("before training") if step == 0 else _("after 1 step") if step == 1
-                        else _("after {step} steps").format(step=step))
+                if step == 0:
+                    when = _("before training")
+                elif self.counts == "epochs":
+                    when = _("after 1 epoch") if step == 1 else _("after {step} epochs").format(step=step)
+                elif self.counts == "rounds":
+                    when = _("after 1 round") if step == 1 else _("after {step} rounds").format(step=step)
+                else:
+                    when = _("after 1 step") if step == 1 else _("after {step} steps").format(step=step)
                 if isinstance(made, str):
                     print(f"{when:>18}: {made}")
                 else:

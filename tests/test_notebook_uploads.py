@@ -90,3 +90,37 @@ def test_ko_03_with_nothing_given_learns_traditional_korean_texts_from_nothing(o
     said = nbr.text_of(nbr.run(nbr.load("ko/03_ai_writer.ipynb")))
     assert "전통 속담·시조·민요" in said
     assert "새 LSTM 작가를 만듭니다" in said and "Nothing usable" not in said  # the helper spoke Korean
+
+
+def test_05_with_an_uploaded_photo_a_bad_file_and_every_keep_button(tmp_path, output):
+    """Part 2 learns an uploaded photo; the second picker gets a file that is no picture (one
+    sentence, the built-in sunflower instead); part 3 grows an uploaded picture on a plain
+    background; and the print, animation, zoom and blend buttons save under new names."""
+    from PIL import Image, ImageDraw
+    photo = tmp_path / "my photo.jpg"
+    Image.radial_gradient("L").convert("RGB").resize((300, 200)).save(photo)
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_bytes(b"these are notes, not a picture")
+    drawing = tmp_path / "drawing.png"
+    canvas = Image.new("RGB", (120, 120), (250, 250, 245))
+    ImageDraw.Draw(canvas).ellipse((30, 30, 90, 90), fill=(200, 40, 60))
+    canvas.save(drawing)
+    nb = nbr.load("05_painting_with_networks.ipynb")
+    nb = nbr.with_cell_after(nb, "def painting_desk(", nbr.click_cell("keep as a print"))
+    nb = nbr.with_cell_after(nb, "def animate(", nbr.click_cell("keep this animation (384 pixels)"))
+    nb = nbr.with_cell_after(nb, 'PicturePicker(default="grace_hopper")',
+                             nbr.upload_cell("first_picture.upload", {"my photo.jpg": photo}))
+    nb = nbr.with_cell_after(nb, "def zoom_in(", nbr.click_cell("keep the network's zoom"))
+    nb = nbr.with_cell_after(nb, 'description="second picture"',
+                             nbr.upload_cell("second_picture.upload", {"notes.png": not_a_picture}))
+    nb = nbr.with_cell_after(nb, "def blend_animation(", nbr.click_cell("keep this animation"))
+    nb = nbr.with_cell_after(nb, 'description="picture to grow"',
+                             nbr.upload_cell("my_picture.upload", {"drawing.png": drawing}))
+    said = nbr.text_of(nbr.run(nb))
+    assert "I could not read notes.png as a picture" in said and "Using sunflower instead." in said
+    assert "No picture is uploaded yet" not in said  # the photo and the drawing were used
+    made = sorted(p.name for p in output.iterdir())
+    assert made == ["cppn-seed7-001.png", "cppn-seed7-animation-001.gif", "network-blend-001.gif",
+                    "network-zoom-001.png"], made
+    with Image.open(output / "cppn-seed7-001.png") as print_:
+        assert print_.size == (2048, 2048)
