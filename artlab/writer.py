@@ -11,15 +11,15 @@ from artlab import ArtlabError
 from artlab.i18n import _
 
 
-COURSE_WRITER = "text/course_writer.zip"  # a GRU: the better of the two on unseen plays
-COURSE_WRITER_LSTM = "text/course_writer_lstm.zip"  # notebook 03 shows its gates
+COURSE_WRITER = "text/course_writer.zip"  # the course writer: an LSTM (the workshop recipe)
+COURSE_WRITER_GRU = "text/course_writer_gru.zip"  # a GRU, notebook 03's comparison
 MAX_LENGTH = 100_000
 
 
-def course_writer_path(cell="gru"):
-    """The course's pretrained writer in assets/ (the GRU, or with cell="lstm" the LSTM)."""
+def course_writer_path(cell="lstm"):
+    """The course's pretrained writer in assets/ (the LSTM, or with cell="gru" the GRU)."""
     from artlab import env
-    name = COURSE_WRITER_LSTM if cell == "lstm" else COURSE_WRITER
+    name = COURSE_WRITER_GRU if cell == "gru" else COURSE_WRITER
     path = env.assets_dir() / name
     if not path.is_file():
         raise ArtlabError(_("The course writer is not in this copy of the course (assets/{name}): "

@@ -1,8 +1,8 @@
-"""Train the course's LSTM writer (assets/text/course_writer_lstm.zip) with the workshop recipe on
+"""Train the course's LSTM writer (assets/text/course_writer.zip) with the workshop recipe on
 the course's offline Shakespeare corpus, and write its provenance beside it (.json).
-The GRU course writer (assets/text/course_writer.zip) was made by this script as of commit
-e4af102 (its recipe then: GRU 512, batch 128 x 100, Adam 0.003 falling to a quarter in five
-restarted rounds, 50 minutes); its .json records it.
+The GRU writer that notebook 03 compares it with (assets/text/course_writer_gru.zip) was made by
+this script as of commit e4af102 (its recipe then: GRU 512, batch 128 x 100, Adam 0.003 falling
+to a quarter in five restarted rounds, 50 minutes); its .json records it.
 
 Data: assets/text/shakespeare_v1.txt.gz, split into its 42 works. The Taming of the Shrew and
 The Tempest are held out: they are the plays in the last 10% of tinyshakespeare, so the
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from artlab import env, text, writer  # noqa: E402
 
-OUT = ROOT / "assets" / writer.COURSE_WRITER_LSTM
+OUT = ROOT / "assets" / writer.COURSE_WRITER
 SNAPSHOT = ROOT / "output" / "course_writer_lstm_snapshot.zip"
 HELD_OUT = ("taming_of_the_shrew", "tempest")  # validation
 LEFT_OUT = ("sonnets",)  # the notebook's own-text example (artlab.text.sonnets)

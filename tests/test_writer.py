@@ -345,3 +345,8 @@ def test_both_course_writers_step_as_keras_runs_them(cell, layer):
         logits, states = course.sampler.step(char_id, states)
         got.append(logits)
     assert np.abs(np.array(got) - expected).max() < 1e-4
+
+
+def test_the_course_writer_is_the_lstm_and_the_gru_is_kept_beside_it():
+    assert type(writer.load().model.layers[1]).__name__ == "LSTM"  # what `write` and notebook 03 use
+    assert writer.course_writer_path() == writer.course_writer_path("lstm") != writer.course_writer_path("gru")
