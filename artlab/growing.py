@@ -51,6 +51,10 @@ def make_growing_model(hidden=96, fire_rate=0.5, seed=0):
             self.dice = keras.random.SeedGenerator(seed)
             self.steps_per_call = 48  # how many steps one call grows (training sets it)
 
+        def build(self, input_shape):  # the rule's weights exist before the first step (to load into)
+            self.rule.build(tuple(input_shape[:-1]) + (3 * CHANNELS,))
+            self.built = True
+
         def step(self, state):
             alive_before = living(state)
             change = self.rule(perceive(state))

@@ -13,9 +13,6 @@ def grammar():
              "beat, <b>r</b> is a rest of one beat (<b>r:2</b> two).</small>")
 
 
-GRAMMAR = grammar()  # as it was (English unless ARTLAB_LANG was set before the import)
-
-
 def typed():
     """The dropdown's name for typed notes ("my notes", in the artist's language)."""
     return _("my notes")

@@ -113,8 +113,18 @@ def growing_figures():
     state = growing.seed_state(about["size"])
     state = np.asarray(grower.step(state))  # the first call builds the step
     frame = best_of(3, lambda: [np.asarray(grower.step(state)) for _ in range(48)]) / 48
+    # Training: seconds per round at the course grower's settings (notebook 05's "train your own").
+    wanted = np.zeros((about["size"], about["size"], 4), np.float32)
+    wanted[10:30, 10:30] = 1.0
+    stamps = []
+    trainee = growing.make_growing_model(hidden=about["hidden"])
+    growing.train(trainee, wanted, 8, on_step=lambda step, loss: stamps.append(time.perf_counter()))
+    per_round = (stamps[-1] - stamps[2]) / (len(stamps) - 3)  # after the first rounds build the graph
     return [{"figure": "grower_seconds_per_step", "grid": about["size"], "seconds": round(frame, 4),
-             "note": "one step of the whole grid = one frame of the animation"}]
+             "note": "one step of the whole grid = one frame of the animation"},
+            {"figure": "grower_training_seconds_per_round", "grid": about["size"],
+             "seconds": round(per_round, 2),
+             "note": "a round: 8 growths of 48 steps, scored and learned from, then grown again for the pool"}]
 
 
 def main():

@@ -209,14 +209,17 @@ def korean_notebook(notebook):
 
 
 def helper_messages():
-    """{msgid: [(file, line)]} of every _("literal") call in artlab's source, in source order."""
+    """{msgid: [(file, "")]} of every _("literal") call in artlab's source, in source order (files
+    without line numbers, so that moving code does not change the catalog)."""
     found = {}
     for path in sorted(HELPER.glob("*.py")):
         calls = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
                  and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
         for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
-            found.setdefault(call.args[0].value, []).append((f"artlab/{path.name}", str(call.lineno)))
+            places = found.setdefault(call.args[0].value, [])
+            if (f"artlab/{path.name}", "") not in places:
+                places.append((f"artlab/{path.name}", ""))
     return found
 
 

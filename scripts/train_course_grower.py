@@ -4,7 +4,8 @@ and write its record beside it (.json).
 
 Run: python scripts/train_course_grower.py [--steps 2000] [--minutes 120] [--picture lizard] [--size 40]
 Training stops after --steps rounds (the learning rate falls over them) or --minutes, whichever
-comes first. Every 250 rounds the weights so far are saved to output/ (a snapshot).
+comes first. Every 250 rounds the weights so far are saved to output/ (a snapshot); a run stopped
+early can still give the asset: --finish-from-snapshot ROUNDS (the rounds that snapshot had).
 """
 import argparse
 import hashlib
@@ -29,6 +30,8 @@ def main():
     parser.add_argument("--picture", default="lizard", choices=images.EMOJI)
     parser.add_argument("--size", type=int, default=40)
     parser.add_argument("--hidden", type=int, default=96)
+    parser.add_argument("--finish-from-snapshot", type=int, metavar="ROUNDS",
+                        help="write the asset from output/'s snapshot, taken after ROUNDS rounds")
     args = parser.parse_args()
     env.quiet_tensorflow()
     import keras
@@ -49,10 +52,14 @@ def main():
         if time.monotonic() - started > args.minutes * 60:
             raise TimeoutError
 
-    try:
-        growing.train(model, wanted, args.steps, on_step=each_step)
-    except TimeoutError:
-        pass
+    if args.finish_from_snapshot:
+        model.load_weights(SNAPSHOT)
+        losses = [float("nan")] * args.finish_from_snapshot
+    else:
+        try:
+            growing.train(model, wanted, args.steps, on_step=each_step)
+        except TimeoutError:
+            pass
     minutes = (time.monotonic() - started) / 60
     grown = np.asarray(model(growing.seed_state(args.size)))
     later = grown
@@ -63,8 +70,8 @@ def main():
     record = {
         "picture": args.picture, "size": args.size, "margin": MARGIN, "hidden": args.hidden,
         "parameters": model.count_params(), "steps": len(losses), "planned_steps": args.steps,
-        "training_minutes": round(minutes, 1),
-        "loss_last_50_steps": round(float(np.mean(losses[-50:])), 5),
+        "training_minutes": None if args.finish_from_snapshot else round(minutes, 1),
+        "loss_last_50_steps": None if args.finish_from_snapshot else round(float(np.mean(losses[-50:])), 5),
         "psnr_after_48_steps": round(images.psnr(images.on_white(growing.colours(grown)[0]),
                                                  images.on_white(wanted)), 2),
         "psnr_after_248_steps": round(images.psnr(images.on_white(growing.colours(later)[0]),

@@ -199,6 +199,7 @@ def test_training_scores_the_colours_against_the_target_and_the_weights_round_tr
     assert len(losses) == 3 and np.abs(model.get_weights()[-2]).max() > 0  # it learned something
     model.save_weights(tmp_path / "g.weights.h5")
     again = growing.make_growing_model(hidden=16)
+    assert [w.shape for w in again.get_weights()] == [(1, 1, 48, 16), (16,), (1, 1, 16, 16), (16,)]
     again.load_weights(tmp_path / "g.weights.h5")
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), again.get_weights()))
 

@@ -21,8 +21,8 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("ARTLAB_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "artlab-browser-test"
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + [
-    "ko/02_melody_rnn.ipynb"]  # one of the Korean edition (notebooks/ko/), in Korean throughout
-MAGIC = {".mid": b"MThd", ".wav": b"RIFF", ".png": b"\x89PNG", ".zip": b"PK\x03\x04"}
+    "ko/02_melody_rnn.ipynb", "ko/05_painting_with_networks.ipynb"]  # the Korean edition, in Korean
+MAGIC = {".mid": b"MThd", ".wav": b"RIFF", ".png": b"\x89PNG", ".zip": b"PK\x03\x04", ".gif": b"GIF8"}
 PROBLEM = re.compile(r"Traceback|\b[A-Z]\w*Error\b|⚠")
 
 
@@ -101,9 +101,12 @@ def _output_of(interact):
 
 
 def _move_temperature(page):
-    """Press → on the first temperature slider; return its interact output before and after."""
-    slider = page.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text=re.compile(r"^\s*(temperature|온도)\s*$"))).first
+    """Press → on the first temperature slider (a notebook without one: the first seed slider);
+    return its interact output before and after."""
+    sliders = [page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile(rf"^\s*({names})\s*$")))
+        for names in ("temperature|온도", "seed|시드")]
+    slider = (sliders[0] if sliders[0].count() else sliders[1]).first
     interact = page.locator(".widget-interact").filter(has=slider).first
     slider.scroll_into_view_if_needed()
     before = _output_of(interact)
@@ -139,7 +142,7 @@ KNOWN_FILES = ", ".join(f'a[download$="{suffix}"]' for suffix in [*MAGIC, ".txt"
 def _download_one(page):
     """Click the first keep button (as an artist keeps a result), then download the first file of
     a kind we can check."""
-    keep = page.locator(".jp-OutputArea .jupyter-button", has_text=re.compile(r"^\s*keep|저장"))
+    keep = page.locator(".jp-OutputArea .jupyter-button", has_text=re.compile(r"^\s*keep|저장|간직"))
     if keep.count():
         links_before = page.locator(KNOWN_FILES).count()
         keep.first.scroll_into_view_if_needed()
