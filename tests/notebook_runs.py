@@ -40,7 +40,7 @@ def click_cell(description):
     return ("import ipywidgets as _widgets\nfrom ipywidgets.widgets.widget import _instances\n"
             f"_found = [w for w in list(_instances.values()) if isinstance(w, _widgets.Button) "
             f"and w.description == {json.dumps(description)}]\n"
-            f"assert _found, 'no button {description}'\n_found[-1].click()")
+            f"assert _found, {json.dumps('no button ' + description)}\n_found[-1].click()")
 
 
 def run(nb, timeout=900, allow_errors=False):
