@@ -41,6 +41,33 @@ def _melody(args):
     return 0
 
 
+def _harmonize(args):
+    from artlab import env, harmony, music
+    env.quiet_tensorflow()
+    harmony.check_settings(args.bars, args.temperature)
+    instruments = tuple(args.instruments.split(","))
+    harmony.check_instruments(instruments)
+    out = _out_folder(args.out)
+    melody, remarks = music.primer(args.primer)
+    for remark in remarks:
+        print(_("note: {remark}").format(remark=remark))
+    model = harmony.load(args.bundle)
+    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    result = model.harmonize(melody, temperature=args.temperature, seed=seed)
+    if args.bars:
+        result = model.continue_piece(result, bars=args.bars, temperature=args.temperature,
+                                      seed=seed)
+    name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
+    stem = "four-voices-" + (name if name.replace("_", "").replace("-", "").isalnum() else "melody")
+    paths = music.save(harmony.with_instruments(result, instruments), stem, out,
+                       voice_names=harmony.voice_names())
+    print(_("{notes} notes in four voices, {bars} bars after the melody, seed {seed}").format(
+        notes=len(result.notes), bars=args.bars, seed=seed))
+    for kind, path in paths.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
 def _out_folder(out):
     """The folder to save in, checked before any work starts."""
     from artlab import env, files
@@ -97,6 +124,7 @@ def _doctor(args):
 
 
 def build_parser():
+    from artlab import harmony  # no TensorFlow at import
     parser = _Parser(prog="artlab", description=_("ML for Artists: make music and text."))
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     melody = commands.add_parser("melody", help=_("continue a melody with the course MelodyRNN"))
@@ -111,6 +139,22 @@ def build_parser():
     melody.add_argument("--seed", type=int, default=None, help=_("same seed, same melody"))
     melody.add_argument("--out", default=None, help=_("folder for the files"))
     melody.set_defaults(run=_melody)
+    harmonize = commands.add_parser(
+        "harmonize", help=_("add alto, tenor and bass under a melody (PolyphonyRNN, Bach)"))
+    harmonize.add_argument("--primer", default="twinkle",
+                           help=_("a built-in name (twinkle, ode_to_joy, arirang), a .mid file, "
+                                  "or typed notes like 'C4 D4 E4 G4'"))
+    harmonize.add_argument("--bars", type=int, default=0,
+                           help=_("bars to continue in four voices after the melody (0-32)"))
+    harmonize.add_argument("--temperature", type=float, default=1.0,
+                           help=_("above 0; lower is safer, higher is wilder"))
+    harmonize.add_argument("--instruments", default=",".join(harmony.DEFAULT_INSTRUMENTS),
+                           help=_("four instruments, soprano to bass, from: {names}").format(
+                               names=", ".join(harmony.INSTRUMENTS)))
+    harmonize.add_argument("--bundle", default=None, help=_("a PolyphonyRNN .mag file"))
+    harmonize.add_argument("--seed", type=int, default=None, help=_("same seed, same harmony"))
+    harmonize.add_argument("--out", default=None, help=_("folder for the files"))
+    harmonize.set_defaults(run=_harmonize)
     tokens = commands.add_parser("tokens", help=_("show a melody as the tokens a model reads"))
     tokens.add_argument("source", help=_("a .mid file, a built-in primer or typed notes"))
     tokens.add_argument("--scheme", choices=["melody", "remi"], default="melody",

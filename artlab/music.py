@@ -207,8 +207,12 @@ def uploaded_primer(upload_value, fallback):
     return primer(fallback)
 
 
-def piano_roll(seq, highlight_after=None, title=None, ax=None):
-    """A piano-roll picture of a NoteSequence; notes from `highlight_after` seconds are coloured."""
+VOICE_COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:blue")
+
+
+def piano_roll(seq, highlight_after=None, title=None, ax=None, voice_names=None):
+    """A piano-roll picture of a NoteSequence; notes from `highlight_after` seconds are coloured.
+    `voice_names`: colour each note by its instrument (voice) instead, with a legend."""
     import matplotlib.pyplot as plt
     if ax is None:
         ax = plt.subplots(figsize=(10, 3))[1]
@@ -219,8 +223,13 @@ def piano_roll(seq, highlight_after=None, title=None, ax=None):
             new = highlight_after is not None and note.start_time >= highlight_after - 1e-6
             x0, x1, y0, y1 = note.start_time, note.end_time, note.pitch - 0.4, note.pitch + 0.4
             bars.append([(x0, y0), (x0, y1), (x1, y1), (x1, y0)])
-            colours.append("tab:orange" if new else "tab:blue")
+            colours.append(VOICE_COLOURS[min(note.instrument, 3)] if voice_names else
+                           "tab:orange" if new else "tab:blue")
         ax.add_collection(PolyCollection(np.array(bars), facecolors=colours))
+    if voice_names:
+        from matplotlib.patches import Patch
+        ax.legend(handles=[Patch(color=c, label=n) for c, n in zip(VOICE_COLOURS, voice_names)],
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     if highlight_after is not None:
         ax.axvline(highlight_after, color="grey", linestyle="--", linewidth=1)
     pitches = [n.pitch for n in seq.notes] or [60]
@@ -271,12 +280,14 @@ def primer_end(primer):
     return max(n.end_time for n in primer.notes) if primer is not None and primer.notes else None
 
 
-def show(seq, primer=None, title=None, ax=None, player=None):
+def show(seq, primer=None, title=None, ax=None, player=None, voice_names=None):
     """Show a piano roll (on `ax` if given) and an audio player in the notebook; `primer`
-    notes are blue. `player`: play(seq), if it was made already."""
+    notes are blue. `player`: play(seq), if it was made already. `voice_names`: notes coloured
+    by voice."""
     import matplotlib.pyplot as plt
     from IPython.display import display
-    figure = piano_roll(seq, highlight_after=primer_end(primer), title=title, ax=ax)
+    figure = piano_roll(seq, highlight_after=primer_end(primer), title=title, ax=ax,
+                        voice_names=voice_names)
     display(figure, player if player is not None else play(seq))
     plt.close(figure)
 
@@ -304,15 +315,16 @@ def mp3_bytes(audio, rate=SAMPLE_RATE):
         return None
 
 
-def save(seq, stem="melody", folder=None, highlight_after=None):
-    """Save a NoteSequence as .mid, .wav and .png under new names (never over an earlier file;
-    all three or none). Returns {suffix: path}."""
+def save(seq, stem="melody", folder=None, highlight_after=None, voice_names=None):
+    """Save a NoteSequence as .mid (one track per instrument), .wav and .png under new names
+    (never over an earlier file; all three or none). Returns {suffix: path}."""
     import matplotlib.pyplot as plt
     import note_seq
     from artlab import env, files
     folder = folder or env.output_dir()  # save_new checks it
     audio, _ = synthesize(seq)
-    figure = piano_roll(seq, highlight_after=highlight_after, title=files.safe_stem(stem))
+    figure = piano_roll(seq, highlight_after=highlight_after, title=files.safe_stem(stem),
+                        voice_names=voice_names)
     try:
         return files.save_new(folder, stem, {
             "mid": lambda path: note_seq.sequence_proto_to_midi_file(seq, str(path)),
