@@ -134,24 +134,11 @@ def course_bundle_path():
 
 def read_bundle(path):
     """Parse a .mag file; a clear sentence if it is not a PolyphonyRNN bundle."""
-    env.load_magenta()
-    from google.protobuf.message import DecodeError
-    from note_seq.protobuf import generator_pb2
-    path = Path(path)
-    if not path.is_file():
-        raise ArtlabError(_("There is no bundle at {path}: give the path of a .mag file.").format(
-            path=path))
-    bundle = generator_pb2.GeneratorBundle()
-    try:
-        bundle.ParseFromString(path.read_bytes())
-    except DecodeError:
-        bundle = None
-    if bundle is None or not bundle.checkpoint_file or not bundle.generator_details.id:
-        raise ArtlabError(_("{name} is not a Magenta bundle (.mag): download it again, or use the "
-                            "course model by leaving the bundle out.").format(name=path.name))
+    from artlab.melody import parse_bundle
+    bundle = parse_bundle(path)
     if bundle.generator_details.id != "polyphony":
         raise ArtlabError(_("{name} holds a '{model}' model, not a PolyphonyRNN one.").format(
-            name=path.name, model=bundle.generator_details.id))
+            name=Path(path).name, model=bundle.generator_details.id))
     return bundle
 
 

@@ -32,8 +32,18 @@ def course_bundle_path():
 
 def read_bundle(path):
     """Parse a .mag file; a clear sentence if it is not a MelodyRNN bundle."""
-    env.load_magenta()
+    bundle = parse_bundle(path)  # Magenta is ready after this
     from magenta.models.melody_rnn import melody_rnn_model
+    if bundle.generator_details.id not in melody_rnn_model.default_configs:
+        raise ArtlabError(_("{name} holds a '{model}' model, not a MelodyRNN one ({known}).").format(
+            name=Path(path).name, model=bundle.generator_details.id,
+            known=", ".join(melody_rnn_model.default_configs)))
+    return bundle
+
+
+def parse_bundle(path):
+    """Parse any Magenta .mag file; a clear sentence if it is not one."""
+    env.load_magenta()
     from google.protobuf.message import DecodeError
     from note_seq.protobuf import generator_pb2
     path = Path(path)
@@ -48,10 +58,6 @@ def read_bundle(path):
     if bundle is None or not bundle.checkpoint_file or not bundle.generator_details.id:
         raise ArtlabError(_("{name} is not a Magenta bundle (.mag): download it again, or use the "
                             "course model by leaving the bundle out.").format(name=path.name))
-    if bundle.generator_details.id not in melody_rnn_model.default_configs:
-        raise ArtlabError(_("{name} holds a '{model}' model, not a MelodyRNN one ({known}).").format(
-            name=path.name, model=bundle.generator_details.id,
-            known=", ".join(melody_rnn_model.default_configs)))
     return bundle
 
 

@@ -14,7 +14,8 @@ benchmarks/results/bench_harmony.png.
   voice-leading steps (between chords of four sounding notes, voices by height, the same
   function for both), share of time with four notes sounding, and the voices' ranges.
 
-Run: .venv/bin/python benchmarks/bench_harmony.py   (about 10 minutes on 2 cores)
+Run: .venv/bin/python benchmarks/bench_harmony.py [--work /tmp/artlab_harmony_train]
+(about 5 minutes on 2 cores with the training's examples, 15 without)
 """
 import argparse
 import collections
@@ -126,8 +127,9 @@ def stock_harmonize(generator, melody, seed):
     return generator.generate(melody, options)
 
 
-def warm_seconds(make, repeats=3):
-    make(0)  # warm
+def warm_seconds(make, repeats=3, warm=None):
+    """The median seconds of `repeats` calls after a first one, or after `warm()` (warm-up)."""
+    (warm or make)(0)
     times = []
     for n in range(repeats):
         started = time.perf_counter()
@@ -189,10 +191,38 @@ def summary(rows, ranges):
                                     for v, p in sorted(ranges.items())}}
 
 
+def draw(result, chorale_id, examples, title, path):
+    """The figures as bars, and the first chorale by Bach and by the model as piano rolls."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(12, 9))
+    top = fig.add_gridspec(3, 3)
+    names = [("in_key_share", "notes of alto, tenor, bass in the key"),
+             ("parallels_per_100_steps", "parallel 5ths/8ves per 100 steps"),
+             ("four_notes_sounding_share", "chords with four notes sounding")]
+    for i, (name, label) in enumerate(names):
+        ax = fig.add_subplot(top[0, i])
+        ax.bar(["Bach", "model"], [result["bach"][name], result["model"][name]],
+               color=["tab:grey", "tab:orange"])
+        ax.set_title(label, fontsize=10)
+    for i, (who, seq) in enumerate(zip(["Bach", "the model, from Bach's soprano"],
+                                       examples)):
+        ax = fig.add_subplot(top[1 + i, :])
+        music.piano_roll(seq, title=f"{chorale_id}: {who}", ax=ax,
+                         voice_names=harmony.VOICES)
+        ax.set_xlim(0, 16)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", default="2,3,4,5,6,8", help="n-gram orders to try on eval")
     parser.add_argument("--chorales", type=int, default=0, help="test chorales (0: all)")
+    parser.add_argument("--work", default="", help="the training's --work folder, to reuse "
+                        "its examples (train, eval; test is made there too)")
     args = parser.parse_args()
     stamp = {"machine": f"{__import__('os').cpu_count()} cores", "date": str(datetime.date.today()),
              "command": "python benchmarks/bench_harmony.py " + " ".join(sys.argv[1:])}
@@ -207,10 +237,13 @@ def main():
     model = harmony.load()
     provenance = json.loads(harmony.course_bundle_path().with_suffix(".json").read_text())
     low, high = provenance["augmentation"]["shifts"]
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as scratch:
         def examples(split, shifts):
+            """The training run's examples where --work holds them (they take 10 minutes to
+            make), else made here the same way."""
+            folder = Path(args.work or scratch) / split
             sequences = (harmony.chorale_to_sequence(c) for c in harmony.chorales(split))
-            return harmony.make_examples(model.config, sequences, Path(work) / split, shifts,
+            return harmony.make_examples(model.config, sequences, folder, shifts,
                                          provenance["augmentation"]["piece_quarters"])[0]
         train = labels_of(examples("train", range(low, high + 1)))
         evaluation = labels_of(examples("eval", (0,)))
@@ -223,30 +256,11 @@ def main():
         best = min(tried, key=tried.get)
         ngram = WittenBell(train, best, classes).surprise(test)
         ours, events = model_surprise(model, test_records)
+    print(f"n-gram orders on eval: {tried}", file=sys.stderr, flush=True)
     emit({"figure": "test_nll_per_event", "polyphony_rnn": round(ours, 4),
           f"witten_bell_{best}gram": round(ngram, 4), "events": events,
           "ngram_eval_by_order": {k: round(v, 4) for k, v in tried.items()},
           "lower_by": round(1 - ours / ngram, 4), "target_lower_by": 0.15})
-
-    twinkle_twice = music.typed_notes(" ".join([music.PRIMERS["twinkle"]] * 2))  # 8 bars
-    stock = stock_generator(model)
-    with env.native_logs_hidden():
-        ours_s = warm_seconds(lambda seed: model.harmonize(twinkle_twice, seed=seed))
-        stock_s = warm_seconds(lambda seed: stock_harmonize(stock, twinkle_twice, seed))
-    stock.close()
-    tune = music.tune_to_sequence(music.folk_tunes("test")[0])
-    midi = tempfile.NamedTemporaryFile(suffix=".mid", delete=False)
-    import note_seq
-    note_seq.sequence_proto_to_midi_file(tune, midi.name)
-    upload = Path(midi.name).read_bytes()
-    with env.native_logs_hidden():
-        upload_s = warm_seconds(lambda seed: model.harmonize(music.primer(upload)[0], seed=seed))
-    Path(midi.name).unlink()
-    emit({"figure": "warm_seconds_harmonize_8_bars", "course_generator": round(ours_s, 3),
-          "magenta_stock_generator_batch_64": round(stock_s, 3),
-          "speedup": round(stock_s / ours_s, 1), "target_s": 1.0,
-          "uploaded_midi_to_four_voices_s": round(upload_s, 3),
-          "uploaded_bars": round(tune.total_time / 2.0, 1)})
 
     chosen = harmony.chorales("test")
     chosen = chosen[:args.chorales] if args.chorales else chosen
@@ -271,30 +285,31 @@ def main():
           "note": "the model harmonizes each test chorale's soprano (seed = its place); its "
                   "voices are by height, Bach's as written"})
 
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(12, 7))
-    top = fig.add_gridspec(2, 3, height_ratios=[1, 1.2])
-    names = [("in_key_share", "notes of alto, tenor, bass in the key"),
-             ("parallels_per_100_steps", "parallel 5ths/8ves per 100 steps"),
-             ("four_notes_sounding_share", "chords with four notes sounding")]
-    for i, (name, title) in enumerate(names):
-        ax = fig.add_subplot(top[0, i])
-        ax.bar(["Bach", "model"], [result["bach"][name], result["model"][name]],
-               color=["tab:grey", "tab:orange"])
-        ax.set_title(title, fontsize=10)
-    halves = top[1, :].subgridspec(1, 2)
-    for i, (who, seq) in enumerate(zip(["Bach", "the model, from Bach's soprano"],
-                                       examples_to_draw)):
-        ax = fig.add_subplot(halves[0, i])
-        first = music.with_tempo(seq, 120)
-        music.piano_roll(first, title=f"{chosen[0]['id']}: {who}", ax=ax,
-                         voice_names=harmony.VOICES)
-        ax.set_xlim(0, 16)
-    fig.suptitle(f"Four voices, {len(chosen)} held-out chorales ({stamp['date']})")
-    fig.tight_layout()
-    fig.savefig(ROOT / "benchmarks" / "results" / "bench_harmony.png", dpi=90)
+    twinkle_twice = music.typed_notes(" ".join([music.PRIMERS["twinkle"]] * 2))  # 8 bars
+    stock = stock_generator(model)
+    with env.native_logs_hidden():
+        ours_s = warm_seconds(lambda seed: model.harmonize(twinkle_twice, seed=seed))
+        stock_s = warm_seconds(lambda seed: stock_harmonize(stock, twinkle_twice, seed),
+                               repeats=1,  # minutes a call; warmed up on one bar
+                               warm=lambda seed: stock_harmonize(stock, music.typed_notes("C4"),
+                                                                 seed))
+    stock.close()
+    tune = music.tune_to_sequence(music.folk_tunes("test")[0])
+    midi = tempfile.NamedTemporaryFile(suffix=".mid", delete=False)
+    import note_seq
+    note_seq.sequence_proto_to_midi_file(tune, midi.name)
+    upload = Path(midi.name).read_bytes()
+    with env.native_logs_hidden():
+        upload_s = warm_seconds(lambda seed: model.harmonize(music.primer(upload)[0], seed=seed))
+    Path(midi.name).unlink()
+    emit({"figure": "warm_seconds_harmonize_8_bars", "course_generator": round(ours_s, 3),
+          "magenta_stock_generator_batch_64": round(stock_s, 3),
+          "speedup": round(stock_s / ours_s, 1), "target_s": 1.0,
+          "uploaded_midi_to_four_voices_s": round(upload_s, 3),
+          "uploaded_bars": round(tune.total_time / 2.0, 1)})
+
+    draw(result, chosen[0]["id"], examples_to_draw, f"Four voices, {len(chosen)} held-out "
+         f"chorales ({stamp['date']})", ROOT / "benchmarks" / "results" / "bench_harmony.png")
     with open(out, "a") as f:
         for line in lines:
             f.write(json.dumps(line) + "\n")

@@ -92,6 +92,23 @@ def test_ko_03_with_nothing_given_learns_traditional_korean_texts_from_nothing(o
     assert "새 LSTM 작가를 만듭니다" in said and "Nothing usable" not in said  # the helper spoke Korean
 
 
+def test_04_harmonizes_an_uploaded_file_and_keeps_four_tracks(midi_files, output):
+    import mido
+    nb = nbr.with_cell_after(nbr.load("04_four_voices.ipynb"), "pickers.TunePicker(",
+                             nbr.upload_cell("picker.upload", {"chords.mid": midi_files["polyphonic"]}))
+    nb = nbr.with_cell_after(nb, "def studio(", "studio(melody=picker.names()[-1], more_bars=2, "
+                             "soprano='violin', alto='violin', tenor='viola', bass='cello')\n"
+                             + nbr.click_cell("keep"))  # the upload, a string quartet, kept
+    said = nbr.text_of(nbr.run(nb))
+    assert "Using chords.mid." in said and "top line" in said
+    kept = sorted(output.glob("my-four-voices-*.mid"))
+    assert len(kept) == 1 and len(list(output.glob("my-four-voices-*"))) == 3
+    tracks = mido.MidiFile(kept[0]).tracks
+    assert [t.name for t in tracks if t.name] == ["soprano", "alto", "tenor", "bass"]
+    programs = {m.program for t in tracks for m in t if m.type == "program_change"}
+    assert programs == {40, 41, 42}
+
+
 def test_05_with_an_uploaded_photo_a_bad_file_and_every_keep_button(tmp_path, output):
     """Part 2 learns an uploaded photo; the second picker gets a file that is no picture (one
     sentence, the built-in sunflower instead); part 3 grows an uploaded picture on a plain

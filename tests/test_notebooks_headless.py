@@ -23,9 +23,13 @@ STUCK_S = 60  # the kernel idle this long between two cells: a message never arr
 # Measured without download links: 1.1 MB (01), 2.0 MB (02: its studio's players), 0.3 MB (03).
 MAX_BYTES_BESIDES_DOWNLOADS = 3_000_000
 # Known, open: in notebook 05 stock nbclient waits a whole cell timeout after the painting desk
-# and after the blend animation, in every run so far (2026-11-27; the execute reply had come).
+# and after the blend animation, and in 04 after its studio, in every run so far (2026-11-27;
+# the execute reply had come; a minimal interact cell with a figure, audio or 2 s of work
+# does not pause).
 KNOWN_STALLS = {"05_painting_with_networks.ipynb": "nbclient waits a cell timeout after 05's painting "
-                "desk and blend cells (jupyter/nbclient#312 or ours: open, see the closing note)"}
+                "desk and blend cells (jupyter/nbclient#312 or ours: open, see the closing note)",
+                "04_four_voices.ipynb": "nbclient waits a cell timeout after 04's studio cell "
+                "(as in 05; jupyter/nbclient#312 or ours: open, see the closing note)"}
 DOWNLOAD = re.compile(r'<a download=\\"[^"\\]*\\" href=\\"data:[^;]+;base64,[A-Za-z0-9+/=]+')
 PLAYER = re.compile(r'<source src=\\"data:([^;]+);base64,')
 
