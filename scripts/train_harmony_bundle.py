@@ -87,7 +87,8 @@ def main():
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "metrics": metrics, "metrics_note": "mean cross-entropy per polyphonic event (nats) and "
         "next-event accuracy, dropout off: every eval piece, the first 512 training pieces",
-        "command": "python scripts/train_harmony_bundle.py " + " ".join(sys.argv[1:]),
+        "command": "python scripts/train_harmony_bundle.py " + " ".join(sys.argv[1:]).split(
+            " --note")[0] + (" --note '...'" if args.note else ""),
     }
     if args.note:
         provenance["note"] = args.note
