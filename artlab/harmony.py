@@ -157,17 +157,15 @@ class HarmonyModel:
         self.description = self.bundle.bundle_details.description.split("\n")[0]
 
     def _generate(self, sequence, options):
-        generator = self.generator()
-        generator._model.start_piece()  # Magenta keeps its model private
         with env.native_logs_hidden():
-            return generator.generate(sequence, options)
+            return self.generator().generate(sequence, options)
 
     def generator(self):
         """Magenta's PolyphonyRNN generator on our graph, made once."""
         if self._generator is None:
             from magenta.models.polyphony_rnn import polyphony_sequence_generator
             self._generator = polyphony_sequence_generator.PolyphonyRnnSequenceGenerator(
-                model=_patient_model_class()(self.config), details=self.config.details,
+                model=_stepping_model_class()(self.config), details=self.config.details,
                 steps_per_quarter=self.config.steps_per_quarter, checkpoint=str(self.checkpoint))
             with env.native_logs_hidden():
                 self._generator.initialize()
@@ -329,37 +327,43 @@ def _check(bars, temperature):
                                                                      temperature=temperature))
 
 
-_PATIENT = []
-EVENTS_PER_STEP_AT_MOST = 30  # Bach's chorales take about 5 events a step
+_STEPPING = []
+MAX_EVENTS_PER_STEP = 12  # Bach's chorales have at most 9 (4 held, 4 new notes, the step end)
 
 
-def _patient_model_class():
-    """Magenta's PolyphonyRnnModel, but giving up with a sentence when the model will not move
-    forward in time. Magenta's generator asks for about 5 events a step, round after round until
-    the piece is long enough; a model that rarely ends a step (an untrained one, or any model
-    at a very high temperature) would never get there."""
-    if not _PATIENT:
+def _stepping_model_class():
+    """Magenta's PolyphonyRnnModel, but ending a step itself when the model has written
+    MAX_EVENTS_PER_STEP events in it. Magenta's generator asks for about 5 events a step, round
+    after round until the piece is long enough; a model that stops ending steps (an untrained
+    one, a high temperature, or now and then a trained one that repeats itself) would never
+    get there."""
+    if not _STEPPING:
         from magenta.models.polyphony_rnn import polyphony_model
+        from magenta.models.polyphony_rnn.polyphony_lib import PolyphonicEvent
 
-        class PatientModel(polyphony_model.PolyphonyRnnModel):
-            def start_piece(self):
-                self.asked, self.first_step = 0, None
+        def end_long_steps(then, encoder, sequences, inputs):
+            for sequence, input_ in zip(sequences, inputs):
+                events = list(sequence)
+                since = next((n for n, e in enumerate(reversed(events))
+                              if e.event_type in (PolyphonicEvent.STEP_END, PolyphonicEvent.START)),
+                             len(events))
+                if since >= MAX_EVENTS_PER_STEP:
+                    sequence.append(PolyphonicEvent(PolyphonicEvent.STEP_END, None))
+                    input_.extend(encoder.get_inputs_batch([sequence])[0])
+            if then:  # Magenta's own callback (putting the melody in) sees the step end
+                then(encoder, sequences, inputs)
 
-            def generate_polyphonic_sequence(self, num_steps, primer, *args, **kwargs):
-                if self.first_step is None:
-                    self.first_step = primer.num_steps
-                made = primer.num_steps - self.first_step
-                if self.asked > 500 + EVENTS_PER_STEP_AT_MOST * made:
-                    raise ArtlabError(_(
-                        "The model hardly ever moves on to the next step ({events} events for "
-                        "{steps} steps), so it cannot finish the piece. Lower the temperature; "
-                        "if that does not help, the model may be untrained: use the course "
-                        "model.").format(events=self.asked, steps=made))
-                self.asked += num_steps - len(primer)
-                return super().generate_polyphonic_sequence(num_steps, primer, *args, **kwargs)
+        class SteppingModel(polyphony_model.PolyphonyRnnModel):
+            def generate_polyphonic_sequence(self, num_steps, primer, *args,
+                                             modify_events_callback=None, **kwargs):
+                import functools
+                return super().generate_polyphonic_sequence(
+                    num_steps, primer, *args, **kwargs,
+                    modify_events_callback=functools.partial(end_long_steps,
+                                                             modify_events_callback))
 
-        _PATIENT.append(PatientModel)
-    return _PATIENT[0]
+        _STEPPING.append(SteppingModel)
+    return _STEPPING[0]
 
 
 def assign_voices(seq, soprano=None, keep_before=None):

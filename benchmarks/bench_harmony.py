@@ -107,11 +107,13 @@ def model_surprise(model, records):
 
 def stock_generator(model):
     """Magenta's own generator as polyphony_rnn_generate makes it: the polyphony config (batch
-    size 64 in its graph), our layer sizes, the bundle's weights."""
-    from magenta.models.polyphony_rnn import polyphony_model, polyphony_sequence_generator
+    size 64 in its graph), our layer sizes, the bundle's weights. With the course's step limit
+    added (harmony.MAX_EVENTS_PER_STEP): without it Magenta's loop ran for over 10 minutes on
+    8 bars of Twinkle here (2026-11-27) and was stopped, so the two differ in batch size only."""
+    from magenta.models.polyphony_rnn import polyphony_sequence_generator
     config = harmony.polyphony_config(64, model.layers)
     generator = polyphony_sequence_generator.PolyphonyRnnSequenceGenerator(
-        model=polyphony_model.PolyphonyRnnModel(config), details=config.details,
+        model=harmony._stepping_model_class()(config), details=config.details,
         steps_per_quarter=config.steps_per_quarter, checkpoint=str(model.checkpoint))
     generator.initialize()
     return generator
@@ -221,6 +223,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", default="2,3,4,5,6,8", help="n-gram orders to try on eval")
     parser.add_argument("--chorales", type=int, default=0, help="test chorales (0: all)")
+    parser.add_argument("--figures", default="nll,music,speed",
+                        help="which figures to measure (comma-separated)")
     parser.add_argument("--work", default="", help="the training's --work folder, to reuse "
                         "its examples (train, eval; test is made there too)")
     args = parser.parse_args()
@@ -235,81 +239,85 @@ def main():
         lines.append(line)
 
     model = harmony.load()
-    provenance = json.loads(harmony.course_bundle_path().with_suffix(".json").read_text())
-    low, high = provenance["augmentation"]["shifts"]
-    with tempfile.TemporaryDirectory() as scratch:
-        def examples(split, shifts):
-            """The training run's examples where --work holds them (they take 10 minutes to
-            make), else made here the same way."""
-            folder = Path(args.work or scratch) / split
-            sequences = (harmony.chorale_to_sequence(c) for c in harmony.chorales(split))
-            return harmony.make_examples(model.config, sequences, folder, shifts,
-                                         provenance["augmentation"]["piece_quarters"])[0]
-        train = labels_of(examples("train", range(low, high + 1)))
-        evaluation = labels_of(examples("eval", (0,)))
-        test_records = examples("test", (0,))
-        test = labels_of(test_records)
-        classes = model.config.encoder_decoder.num_classes
-        tried = {}
-        for order in (int(n) for n in args.orders.split(",")):
-            tried[order] = WittenBell(train, order, classes).surprise(evaluation)
-        best = min(tried, key=tried.get)
-        ngram = WittenBell(train, best, classes).surprise(test)
-        ours, events = model_surprise(model, test_records)
-    print(f"n-gram orders on eval: {tried}", file=sys.stderr, flush=True)
-    emit({"figure": "test_nll_per_event", "polyphony_rnn": round(ours, 4),
-          f"witten_bell_{best}gram": round(ngram, 4), "events": events,
-          "ngram_eval_by_order": {k: round(v, 4) for k, v in tried.items()},
-          "lower_by": round(1 - ours / ngram, 4), "target_lower_by": 0.15})
+    wanted = set(args.figures.split(","))
+    if "nll" in wanted:
+        provenance = json.loads(harmony.course_bundle_path().with_suffix(".json").read_text())
+        low, high = provenance["augmentation"]["shifts"]
+        with tempfile.TemporaryDirectory() as scratch:
+            def examples(split, shifts):
+                """The training run's examples where --work holds them (they take 10 minutes to
+                make), else made here the same way."""
+                folder = Path(args.work or scratch) / split
+                sequences = (harmony.chorale_to_sequence(c) for c in harmony.chorales(split))
+                return harmony.make_examples(model.config, sequences, folder, shifts,
+                                             provenance["augmentation"]["piece_quarters"])[0]
+            train = labels_of(examples("train", range(low, high + 1)))
+            evaluation = labels_of(examples("eval", (0,)))
+            test_records = examples("test", (0,))
+            test = labels_of(test_records)
+            classes = model.config.encoder_decoder.num_classes
+            tried = {}
+            for order in (int(n) for n in args.orders.split(",")):
+                tried[order] = WittenBell(train, order, classes).surprise(evaluation)
+            best = min(tried, key=tried.get)
+            ngram = WittenBell(train, best, classes).surprise(test)
+            ours, events = model_surprise(model, test_records)
+        print(f"n-gram orders on eval: {tried}", file=sys.stderr, flush=True)
+        emit({"figure": "test_nll_per_event", "polyphony_rnn": round(ours, 4),
+              f"witten_bell_{best}gram": round(ngram, 4), "events": events,
+              "ngram_eval_by_order": {k: round(v, 4) for k, v in tried.items()},
+              "lower_by": round(1 - ours / ngram, 4), "target_lower_by": 0.15})
 
-    chosen = harmony.chorales("test")
-    chosen = chosen[:args.chorales] if args.chorales else chosen
-    rows = {"bach": [], "model": []}
-    ranges = {"bach": collections.defaultdict(list), "model": collections.defaultdict(list)}
-    examples_to_draw = []
-    with env.native_logs_hidden():
-        for n, chorale in enumerate(chosen):
-            bach = harmony.chorale_to_sequence(chorale)
-            soprano = harmony.chorale_to_sequence(
-                dict(chorale, notes=[x for x in chorale["notes"] if x[3] == 0]))
-            made = model.harmonize(soprano, seed=n)
-            for who, seq in (("bach", bach), ("model", made)):
-                lower = [x for x in seq.notes if x.instrument != 0]
-                rows[who].append(figures(seq, chorale["key"], lower))
-                for x in seq.notes:
-                    ranges[who][x.instrument].append(x.pitch)
-            if n == 0:
-                examples_to_draw = [bach, made]
-    result = {who: summary(rows[who], ranges[who]) for who in rows}
-    emit({"figure": "music_against_bach", "chorales": len(chosen), **result,
-          "note": "the model harmonizes each test chorale's soprano (seed = its place); its "
-                  "voices are by height, Bach's as written"})
+    if "music" in wanted:
+        chosen = harmony.chorales("test")
+        chosen = chosen[:args.chorales] if args.chorales else chosen
+        rows = {"bach": [], "model": []}
+        ranges = {"bach": collections.defaultdict(list), "model": collections.defaultdict(list)}
+        examples_to_draw = []
+        with env.native_logs_hidden():
+            for n, chorale in enumerate(chosen):
+                bach = harmony.chorale_to_sequence(chorale)
+                soprano = harmony.chorale_to_sequence(
+                    dict(chorale, notes=[x for x in chorale["notes"] if x[3] == 0]))
+                made = model.harmonize(soprano, seed=n)
+                for who, seq in (("bach", bach), ("model", made)):
+                    lower = [x for x in seq.notes if x.instrument != 0]
+                    rows[who].append(figures(seq, chorale["key"], lower))
+                    for x in seq.notes:
+                        ranges[who][x.instrument].append(x.pitch)
+                if n == 0:
+                    examples_to_draw = [bach, made]
+        result = {who: summary(rows[who], ranges[who]) for who in rows}
+        emit({"figure": "music_against_bach", "chorales": len(chosen), **result,
+              "note": "the model harmonizes each test chorale's soprano (seed = its place); its "
+                      "voices are by height, Bach's as written"})
 
-    twinkle_twice = music.typed_notes(" ".join([music.PRIMERS["twinkle"]] * 2))  # 8 bars
-    stock = stock_generator(model)
-    with env.native_logs_hidden():
-        ours_s = warm_seconds(lambda seed: model.harmonize(twinkle_twice, seed=seed))
-        stock_s = warm_seconds(lambda seed: stock_harmonize(stock, twinkle_twice, seed),
-                               repeats=1,  # minutes a call; warmed up on one bar
-                               warm=lambda seed: stock_harmonize(stock, music.typed_notes("C4"),
-                                                                 seed))
-    stock.close()
-    tune = music.tune_to_sequence(music.folk_tunes("test")[0])
-    midi = tempfile.NamedTemporaryFile(suffix=".mid", delete=False)
-    import note_seq
-    note_seq.sequence_proto_to_midi_file(tune, midi.name)
-    upload = Path(midi.name).read_bytes()
-    with env.native_logs_hidden():
-        upload_s = warm_seconds(lambda seed: model.harmonize(music.primer(upload)[0], seed=seed))
-    Path(midi.name).unlink()
-    emit({"figure": "warm_seconds_harmonize_8_bars", "course_generator": round(ours_s, 3),
-          "magenta_stock_generator_batch_64": round(stock_s, 3),
-          "speedup": round(stock_s / ours_s, 1), "target_s": 1.0,
-          "uploaded_midi_to_four_voices_s": round(upload_s, 3),
-          "uploaded_bars": round(tune.total_time / 2.0, 1)})
+        draw(result, chosen[0]["id"], examples_to_draw, f"Four voices, {len(chosen)} held-out "
+             f"chorales ({stamp['date']})", ROOT / "benchmarks" / "results" / "bench_harmony.png")
+    if "speed" in wanted:
+        twinkle_twice = music.typed_notes(" ".join([music.PRIMERS["twinkle"]] * 2))  # 8 bars
+        stock = stock_generator(model)
+        with env.native_logs_hidden():
+            ours_s = warm_seconds(lambda seed: model.harmonize(twinkle_twice, seed=seed))
+            stock_s = warm_seconds(lambda seed: stock_harmonize(stock, twinkle_twice, seed),
+                                   repeats=1,  # minutes a call; warmed up on one bar
+                                   warm=lambda seed: stock_harmonize(stock, music.typed_notes("C4"),
+                                                                     seed))
+        stock.close()
+        tune = music.tune_to_sequence(music.folk_tunes("test")[0])
+        midi = tempfile.NamedTemporaryFile(suffix=".mid", delete=False)
+        import note_seq
+        note_seq.sequence_proto_to_midi_file(tune, midi.name)
+        upload = Path(midi.name).read_bytes()
+        with env.native_logs_hidden():
+            upload_s = warm_seconds(lambda seed: model.harmonize(music.primer(upload)[0], seed=seed))
+        Path(midi.name).unlink()
+        emit({"figure": "warm_seconds_harmonize_8_bars", "course_generator": round(ours_s, 3),
+              "magenta_stock_generator_batch_64": round(stock_s, 3),
+              "speedup": round(stock_s / ours_s, 1), "target_s": 1.0,
+              "uploaded_midi_to_four_voices_s": round(upload_s, 3),
+              "uploaded_bars": round(tune.total_time / 2.0, 1)})
 
-    draw(result, chosen[0]["id"], examples_to_draw, f"Four voices, {len(chosen)} held-out "
-         f"chorales ({stamp['date']})", ROOT / "benchmarks" / "results" / "bench_harmony.png")
     with open(out, "a") as f:
         for line in lines:
             f.write(json.dumps(line) + "\n")

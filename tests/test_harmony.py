@@ -142,15 +142,12 @@ def test_settings_out_of_range_get_a_sentence(bars, temperature):
 
 
 @pytest.mark.parametrize("temperature", [0.01, 2.0, 5.0])
-def test_temperatures_at_their_extremes_give_music_or_a_sentence(model, twinkle, temperature):
+def test_temperatures_at_their_extremes_still_make_music(model, twinkle, temperature):
     harmony.check_settings(32, temperature)
-    try:
-        four = model.continue_piece(model.harmonize(twinkle, temperature=temperature, seed=1),
-                                    bars=4, temperature=temperature, seed=1)
-    except ArtlabError as problem:
-        assert temperature > 2 and "Lower the temperature" in str(problem)
-    else:
-        assert _notes(four, voice=0)[:2] == _notes(twinkle)[:2]
+    four = model.continue_piece(model.harmonize(twinkle, temperature=temperature, seed=1),
+                                bars=4, temperature=temperature, seed=1)
+    assert _notes(four, voice=0)[:2] == _notes(twinkle)[:2]
+    assert four.total_time == pytest.approx(twinkle.total_time + 8.0)
 
 
 def test_an_empty_melody_gets_a_sentence(model):
@@ -189,13 +186,13 @@ def _untrained_bundle(path):
         return harmony.write_bundle(checkpoint, path, (8,), "untrained test bundle")
 
 
-def test_a_model_that_never_ends_a_step_gives_up_with_a_sentence(tmp_path, twinkle):
+def test_a_model_that_never_ends_a_step_is_made_to(tmp_path, twinkle):
     untrained = harmony.load(_untrained_bundle(tmp_path / "untrained.mag"))
     assert untrained.layers == (8,)
-    with pytest.raises(ArtlabError, match="untrained"):
-        untrained.harmonize(twinkle, seed=1)
-    asked = untrained.generator()._model.asked
-    assert 500 < asked < 2000  # gave up after a round or two (Twinkle has 64 steps)
+    four = untrained.harmonize(twinkle, seed=1)  # left alone, Magenta's loop would not end
+    assert _notes(four, voice=0) == _notes(twinkle) and four.total_time == twinkle.total_time
+    starts = collections.Counter(round(n.start_time * 8) for n in four.notes)  # per step
+    assert max(starts.values()) <= harmony.MAX_EVENTS_PER_STEP
 
 
 def test_examples_from_magentas_pipeline_with_transpositions(tmp_path):
