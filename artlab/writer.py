@@ -293,10 +293,12 @@ def carried_pieces(ids, length, batch_size):
     return ids[take], ids[take + 1]
 
 
-def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1, batch_size=None):
+def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1, batch_size=None,
+                 dropout=0.0):
     """A character writer: an embedding, `layers` recurrent layers (LSTM or GRU, Keras' defaults,
     the settings under which TensorFlow runs them with cuDNN on a GPU), a Dense layer of logits.
-    With `batch_size`, the recurrent layers are stateful (they carry memory between batches)."""
+    With `batch_size`, the recurrent layers are stateful (they carry memory between batches).
+    With `dropout`, a Dropout layer after each recurrent layer (active in training only)."""
     import keras
     if cell not in CELLS:
         raise ArtlabError(_("The writer's cell is 'lstm' or 'gru' (got {cell}).").format(cell=repr(cell)))
@@ -304,15 +306,16 @@ def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1
     return keras.Sequential(
         [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
          keras.layers.Embedding(vocabulary_size, embedding)]
-        + [layer(units, return_sequences=True, stateful=batch_size is not None)
-           for _ in range(layers)]
+        + [kept for _ in range(layers)
+           for kept in [layer(units, return_sequences=True, stateful=batch_size is not None)]
+           + ([keras.layers.Dropout(dropout)] if dropout else [])]
         + [keras.layers.Dense(vocabulary_size)])
 
 
 def workshop_model(vocabulary_size, embedding=64, units=None, cell=None):
-    """The course's workshop recipe (WORKSHOP's cell and size)."""
+    """The course's workshop recipe (WORKSHOP's cell, size, layers and dropout)."""
     return writer_model(vocabulary_size, cell or WORKSHOP["cell"], units or WORKSHOP["units"],
-                        embedding)
+                        embedding, WORKSHOP.get("layers", 1), dropout=WORKSHOP.get("dropout", 0.0))
 
 
 def memory_resets(share, seed=0):
@@ -376,7 +379,7 @@ def training_callbacks(minutes=None, on_batch=None, steps=None, on_check=None, d
             if on_batch:
                 on_batch(self.step, (batch + 1) * mean - batch * self.mean_so_far)
             if every and self.elapsed() >= self.next_mark:
-                every[1](self.elapsed(), self.model.get_weights())
+                every[1](self.elapsed(), learned_weights(self.model))
                 self.next_mark += every[0]
             self.mean_so_far = mean
             self.step += 1
@@ -403,7 +406,19 @@ def stateful_twin(model, batch_size):
             layer["config"]["stateful"] = True
     twin = keras.Sequential.from_config(config)
     twin.set_weights(model.get_weights())
+    for layer in twin.layers:  # Keras leaves the memory out of the model's variables, and then
+        if getattr(layer, "states", None):  # JAX's training would not carry it
+            layer._tracker.unlock()
+            for state in layer.states:
+                layer._track_variable(state)
+            layer._tracker.lock()
     return twin
+
+
+def learned_weights(model):
+    """The weights training learns (a carried twin also holds its memory, which is not one)."""
+    import keras
+    return [keras.ops.convert_to_numpy(v) for v in model.trainable_variables]
 
 
 def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=None):
@@ -430,7 +445,7 @@ def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=Non
                                                         decay_to=settings.get("decay_to"),
                                                         every=every) + resets)
     if carry:
-        model.set_weights(trained.get_weights())
+        model.set_weights(learned_weights(trained))
     return int(keras.ops.convert_to_numpy(trained.optimizer.iterations))
 
 
@@ -448,7 +463,8 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     chars = Characters.of(corpus)
     ids = chars.ids(corpus)[0]
     pieces(ids, settings["length"])  # too short: say so before building anything
-    model = writer_model(len(chars), settings.get("cell", "lstm"), settings.get("units", 512))
+    model = writer_model(len(chars), settings.get("cell", "lstm"), settings.get("units", 512),
+                         layers=settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
     bar = tqdm(total=round(minutes * 60), desc=_("training"), unit="s")
     started, losses = time.monotonic(), []
 

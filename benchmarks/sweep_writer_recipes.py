@@ -9,7 +9,7 @@ the share of rows whose memory is emptied before each batch (`reset_share`): sco
 piece from an empty memory, which carried training alone rarely practises.
 
 Run: python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt [--minutes 10]
-     [--only name,name]
+     [--only name,name]       (KERAS_BACKEND=jax in front: the same candidates trained by JAX)
 """
 import argparse
 import json
@@ -39,6 +39,21 @@ CANDIDATES = {
 # The best carried LSTM, its memory emptied now and then (each row, before each batch).
 CANDIDATES.update({f"lstm384_carried_reset{round(share * 100):02d}":
                    dict(CANDIDATES["lstm384_carried"], reset_share=share) for share in (0.03, 0.15, 0.3, 0.5)})
+# With resets (0.3), a Dropout layer between the memory and the guess: ten minutes are about nine
+# passes over tinyshakespeare, so the writer may be learning the text by heart.
+CANDIDATES.update({f"lstm{units}_carried_reset30_drop{round(rate * 100):02d}":
+                   dict(CANDIDATES["lstm384_carried_reset30"], units=units, dropout=rate)
+                   for units, rate in ((384, 0.1), (384, 0.25), (512, 0.25))})
+# A faster rate with resets.
+CANDIDATES["lstm384_carried_reset30_lr5e3"] = dict(CANDIDATES["lstm384_carried_reset30"], learning_rate=0.005)
+# Two smaller LSTMs, one on the other, for about the same work per character as one of 384.
+CANDIDATES["lstm2x256_carried_reset30_drop10"] = dict(CANDIDATES["lstm384_carried_reset30_drop10"],
+                                                      units=256, layers=2)
+
+
+def writer_backend():
+    import keras
+    return keras.backend.backend()
 
 
 def main():
@@ -51,12 +66,15 @@ def main():
     for name, settings in CANDIDATES.items():
         if args.only and name not in args.only.split(","):
             continue
-        build = lambda: writer.writer_model(len(chars), settings["cell"], settings["units"])  # noqa: E731
+        build = lambda: writer.writer_model(len(chars), settings["cell"], settings["units"],  # noqa: E731
+                                            layers=settings.get("layers", 1),
+                                            dropout=settings.get("dropout", 0.0))
         model, steps, seconds = bench_writer.train_for(build, settings, train_ids, args.minutes)
         print(json.dumps({"candidate": name, **settings, "minutes": args.minutes, "steps": steps,
                           "train_seconds": round(seconds),
                           "val_nats_per_char": round(writer.average_loss(model, val_ids), 4),
                           "load_average_1min_after": round(os.getloadavg()[0], 2),
+                          "keras_backend": writer_backend(),
                           "machine": f"{os.cpu_count()} cores"}), flush=True)
 
 

@@ -4,6 +4,12 @@
 # First run (2026-11-27): the control (no resets), 0.03 and 0.15.
 # Second run (2026-11-27, later): 0.3 and 0.5:
 #   scripts/sweep_memory_resets.sh lstm384_carried_reset30,lstm384_carried_reset50
+# Third run (2026-11-27, next session): resets 0.3 with dropout before the Dense layer:
+#   scripts/sweep_memory_resets.sh lstm384_carried_reset30_drop10,lstm384_carried_reset30_drop25
+#   scripts/sweep_memory_resets.sh lstm2x256_carried_reset30_drop10
+# Then the best recipe trained by JAX on the same CPU (the memory carried: see writer.stateful_twin):
+#   KERAS_BACKEND=jax scripts/sweep_memory_resets.sh lstm384_carried_reset30
+#   scripts/sweep_memory_resets.sh lstm384_carried_reset30_lr5e3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-lstm384_carried,lstm384_carried_reset03,lstm384_carried_reset15}"

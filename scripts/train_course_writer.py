@@ -10,7 +10,14 @@ benchmark's validation split is text this writer never trained on. The Sonnets a
 too: notebook 03 fine-tunes on them when the artist gives no text of their own. Speaker lines "HAMLET." become
 "HAMLET:" (the layout of TensorFlow's tinyshakespeare, so prompts like "ROMEO:" read the same).
 
-Run: python scripts/train_course_writer.py [--minutes 35]
+Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R]
+KERAS_BACKEND=jax in front trains it with JAX, the only way on a GPU machine without TensorFlow.
+On a 2-core CPU a JAX step took 0.16 s against TensorFlow's 0.25 s, but each step learned less:
+the two give the same gradients, yet TensorFlow's Adam moves the embedding much further per step
+(its gradient arrives as rows, one per character in the batch; after 2 steps the embedding had
+moved 0.165 under TensorFlow against 0.008 under JAX). The recipe was tuned under TensorFlow; in
+10 minutes on tinyshakespeare JAX reached 1.539 nats/char after 3,688 steps, TensorFlow 1.507 after
+2,206 (benchmarks/results/sweep_writer_recipes.jsonl).
 The workshop recipe's learning rate falls over the whole --minutes. A snapshot of the weights is
 saved to output/ every --snapshot-minutes, so an interrupted run still leaves a usable writer.
 """
@@ -42,6 +49,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=35.0)
     parser.add_argument("--snapshot-minutes", type=float, default=5.0)
+    parser.add_argument("--units", type=int, help="memory cells per layer (default: the recipe's)")
+    parser.add_argument("--layers", type=int, help="recurrent layers (default: the recipe's)")
+    parser.add_argument("--dropout", type=float, help="dropout after each layer (default: the recipe's)")
     args = parser.parse_args()
     env.quiet_tensorflow()
     import keras
@@ -51,13 +61,16 @@ def main():
     chars = writer.Characters.of(train_text + val_text)
     train_ids, _ = chars.ids(train_text)
     val_ids, _ = chars.ids(val_text)
-    settings = writer.WORKSHOP
+    changed = {key: value for key in ("units", "layers", "dropout")
+               if (value := getattr(args, key)) is not None}
+    settings = dict(writer.WORKSHOP, **changed)
     keras.utils.set_random_seed(0)
-    model = writer.workshop_model(len(chars))
+    model = writer.writer_model(len(chars), settings["cell"], settings["units"],
+                                layers=settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
     recent, started = [], time.monotonic()
 
     def about(steps, minutes):
-        return {"recipe": "workshop (artlab.writer.workshop_model, writer.WORKSHOP)",
+        return {"recipe": "workshop (artlab.writer.WORKSHOP)" + (f", with {changed}" if changed else ""),
                 "settings": settings, "learning_rate_schedule": "half cosine from the recipe's "
                 f"rate to {settings.get('decay_to')} times it over the {args.minutes:g} minutes",
                 "parameters": model.count_params(), "steps": steps,
@@ -86,8 +99,10 @@ def main():
                  "held_out": list(HELD_OUT), "left_out": list(LEFT_OUT), "train_characters": len(train_ids),
                  "val_characters": len(val_ids), "distinct_characters": len(chars),
                  "sha256_of_training_text": hashlib.sha256(train_text.encode()).hexdigest()},
+        "keras_backend": keras.backend.backend(),
         "machine": "2-core CPU, no GPU", "command": "python scripts/train_course_writer.py "
-                                                    f"--minutes {args.minutes:g}"})
+                                                    f"--minutes {args.minutes:g}" + "".join(
+                                                        f" --{key} {value:g}" for key, value in changed.items())})
     writer.save(model, chars, OUT, info)
     OUT.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     print(json.dumps(info), flush=True)
