@@ -318,13 +318,8 @@ def check_settings(bars, temperature):
 
 def _check(bars, temperature):
     """Refuse settings the model cannot use, with the range that works."""
-    if not isinstance(bars, (int, np.integer)) or not 1 <= bars <= MAX_BARS:
-        raise ArtlabError(_("Bars must be a whole number from 1 to {most} (got {bars}).").format(
-            most=MAX_BARS, bars=bars))
-    if not 0 < float(temperature) <= MAX_TEMPERATURE:
-        raise ArtlabError(_("Temperature must be above 0 and at most {most:g} (got {temperature}); "
-                            "1.0 is the model's own taste.").format(most=MAX_TEMPERATURE,
-                                                                     temperature=temperature))
+    from artlab.melody import check_bars_and_temperature
+    check_bars_and_temperature(bars, temperature, MAX_BARS, MAX_TEMPERATURE)
 
 
 _STEPPING = []

@@ -272,15 +272,21 @@ def _together_model_class():
     return _TOGETHER[0]
 
 
+def check_bars_and_temperature(bars, temperature, most_bars=MAX_BARS,
+                               most_temperature=MAX_TEMPERATURE):
+    """Refuse a length or temperature a generator cannot use, with the range that works."""
+    if not isinstance(bars, (int, np.integer)) or not 1 <= bars <= most_bars:
+        raise ArtlabError(_("Bars must be a whole number from 1 to {most} (got {bars}).").format(
+            most=most_bars, bars=bars))
+    if not 0 < float(temperature) <= most_temperature:
+        raise ArtlabError(_("Temperature must be above 0 and at most {most:g} (got {temperature}); "
+                            "1.0 is the model's own taste.").format(most=most_temperature,
+                                                                     temperature=temperature))
+
+
 def check_settings(bars, temperature, beam_size):
     """Refuse settings a model cannot use, with the range that works."""
-    if not isinstance(bars, (int, np.integer)) or not 1 <= bars <= MAX_BARS:
-        raise ArtlabError(_("Bars must be a whole number from 1 to {most} (got {bars}).").format(
-            most=MAX_BARS, bars=bars))
-    if not 0 < float(temperature) <= MAX_TEMPERATURE:
-        raise ArtlabError(_("Temperature must be above 0 and at most {most:g} (got {temperature}); "
-                            "1.0 is the model's own taste.").format(most=MAX_TEMPERATURE,
-                                                                     temperature=temperature))
+    check_bars_and_temperature(bars, temperature)
     if not isinstance(beam_size, (int, np.integer)) or not 1 <= beam_size <= MAX_BEAM:
         raise ArtlabError(_("Beam size must be a whole number from 1 to {most} (got "
                             "{beam_size}).").format(most=MAX_BEAM, beam_size=beam_size))
