@@ -1,13 +1,14 @@
-"""A tiny untrained attention_rnn bundle for fast tests (random weights, right format)."""
+"""Tiny untrained Magenta bundles for fast tests (random weights, right format)."""
 import tempfile
 from pathlib import Path
 
 
-def make_tiny_bundle(path, layers=(16, 16), attn_length=8, keep_key=False):
-    from artlab import env, melody
+def untrained_checkpoint(config, write):
+    """Random weights for Magenta's generating graph of `config`, saved to a checkpoint that
+    write(checkpoint) turns into a bundle; returns what write returns."""
+    from artlab import env
     tf = env.load_magenta()
     from magenta.models.shared import events_rnn_graph
-    config = melody.attention_config(1, layers, attn_length)
     with tempfile.TemporaryDirectory() as folder:
         checkpoint = str(Path(folder) / "model.ckpt")
         with tf.Graph().as_default():
@@ -16,5 +17,13 @@ def make_tiny_bundle(path, layers=(16, 16), attn_length=8, keep_key=False):
             with tf.Session() as session:
                 session.run(tf.global_variables_initializer())
                 tf.train.Saver().save(session, checkpoint)
-        return melody.write_bundle(checkpoint, path, layers, attn_length, "tiny test bundle",
-                                   keep_key)
+        return write(checkpoint)
+
+
+def make_tiny_bundle(path, layers=(16, 16), attn_length=8, keep_key=False):
+    """An untrained attention_rnn (melody) bundle."""
+    from artlab import melody
+    return untrained_checkpoint(
+        melody.attention_config(1, layers, attn_length),
+        lambda checkpoint: melody.write_bundle(checkpoint, path, layers, attn_length,
+                                               "tiny test bundle", keep_key))

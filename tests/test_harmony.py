@@ -3,8 +3,6 @@ instruments, files, bad input, and the `harmonize` command."""
 import collections
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -171,19 +169,9 @@ def test_bundles_that_are_not_polyphony_get_a_sentence(tiny_bundle, tmp_path):
 
 
 def _untrained_bundle(path):
-    from artlab import env
-    tf = env.load_magenta()
-    from magenta.models.shared import events_rnn_graph
-    config = harmony.polyphony_config(1, (8,))
-    with tempfile.TemporaryDirectory() as folder:
-        checkpoint = str(Path(folder) / "model.ckpt")
-        with tf.Graph().as_default():
-            tf.set_random_seed(0)
-            events_rnn_graph.get_build_graph_fn("generate", config)()
-            with tf.Session() as session:
-                session.run(tf.global_variables_initializer())
-                tf.train.Saver().save(session, checkpoint)
-        return harmony.write_bundle(checkpoint, path, (8,), "untrained test bundle")
+    from bundles import untrained_checkpoint
+    return untrained_checkpoint(harmony.polyphony_config(1, (8,)), lambda checkpoint: harmony.write_bundle(
+        checkpoint, path, (8,), "untrained test bundle"))
 
 
 def test_a_model_that_never_ends_a_step_is_made_to(tmp_path, twinkle):
