@@ -303,19 +303,26 @@ def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1
     if cell not in CELLS:
         raise ArtlabError(_("The writer's cell is 'lstm' or 'gru' (got {cell}).").format(cell=repr(cell)))
     layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
-    return keras.Sequential(
-        [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
-         keras.layers.Embedding(vocabulary_size, embedding)]
-        + [kept for _ in range(layers)
-           for kept in [layer(units, return_sequences=True, stateful=batch_size is not None)]
-           + ([keras.layers.Dropout(dropout)] if dropout else [])]
-        + [keras.layers.Dense(vocabulary_size)])
+    stack = [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
+             keras.layers.Embedding(vocabulary_size, embedding)]
+    for _ in range(layers):
+        stack.append(layer(units, return_sequences=True, stateful=batch_size is not None))
+        if dropout:
+            stack.append(keras.layers.Dropout(dropout))
+    return keras.Sequential(stack + [keras.layers.Dense(vocabulary_size)])
+
+
+def model_for(vocabulary_size, settings, embedding=64):
+    """The writer a recipe's `settings` describe (cell, units, layers, dropout; Keras' defaults
+    where one is missing: an LSTM of 512 cells, one layer, no dropout)."""
+    return writer_model(vocabulary_size, settings.get("cell", "lstm"), settings.get("units", 512),
+                        embedding, settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
 
 
 def workshop_model(vocabulary_size, embedding=64, units=None, cell=None):
     """The course's workshop recipe (WORKSHOP's cell, size, layers and dropout)."""
-    return writer_model(vocabulary_size, cell or WORKSHOP["cell"], units or WORKSHOP["units"],
-                        embedding, WORKSHOP.get("layers", 1), dropout=WORKSHOP.get("dropout", 0.0))
+    changed = {key: value for key, value in (("units", units), ("cell", cell)) if value}
+    return model_for(vocabulary_size, dict(WORKSHOP, **changed), embedding)
 
 
 def memory_resets(share, seed=0):
@@ -463,8 +470,7 @@ def train_on(corpus, minutes, out_folder, stem="my-writer", settings=None):
     chars = Characters.of(corpus)
     ids = chars.ids(corpus)[0]
     pieces(ids, settings["length"])  # too short: say so before building anything
-    model = writer_model(len(chars), settings.get("cell", "lstm"), settings.get("units", 512),
-                         layers=settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
+    model = model_for(len(chars), settings)
     bar = tqdm(total=round(minutes * 60), desc=_("training"), unit="s")
     started, losses = time.monotonic(), []
 

