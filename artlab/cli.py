@@ -24,20 +24,17 @@ def _melody(args):
     melody.check_settings(args.bars, args.temperature, args.beam)
     out = _out_folder(args.out)
     primer, remarks = music.primer(args.primer)
-    for remark in remarks:
-        print(_("note: {remark}").format(remark=remark))
+    _notes(remarks)
     model = melody.load(args.bundle)
-    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    seed = _seed(args)
     result = model.generate(primer, bars=args.bars, temperature=args.temperature,
                             beam_size=args.beam, seed=seed)
     primer_end = max(n.end_time for n in primer.notes)
-    name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
-    stem = "melody-" + (name if name.replace("_", "").replace("-", "").isalnum() else "primer")
+    stem = _stem("melody-", args.primer, "primer")
     paths = music.save(result, stem, out, highlight_after=primer_end)
     print(_("{notes} notes, {bars} bars after the primer, seed {seed}").format(
         notes=len(result.notes), bars=args.bars, seed=seed))
-    for kind, path in paths.items():
-        print(f"{kind}: {path}")
+    _print_paths(paths)
     return 0
 
 
@@ -49,23 +46,42 @@ def _harmonize(args):
     harmony.check_instruments(instruments)
     out = _out_folder(args.out)
     melody, remarks = music.primer(args.primer)
-    for remark in remarks:
-        print(_("note: {remark}").format(remark=remark))
+    _notes(remarks)
     model = harmony.load(args.bundle)
-    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    seed = _seed(args)
     result = model.harmonize(melody, temperature=args.temperature, seed=seed)
     if args.bars:
         result = model.continue_piece(result, bars=args.bars, temperature=args.temperature,
                                       seed=seed)
-    name = Path(args.primer).stem if args.primer.lower().endswith((".mid", ".midi")) else args.primer
-    stem = "four-voices-" + (name if name.replace("_", "").replace("-", "").isalnum() else "melody")
+    stem = _stem("four-voices-", args.primer, "melody")
     paths = music.save(harmony.with_instruments(result, instruments), stem, out,
                        voice_names=harmony.voice_names())
     print(_("{notes} notes in four voices, {bars} bars after the melody, seed {seed}").format(
         notes=len(result.notes), bars=args.bars, seed=seed))
+    _print_paths(paths)
+    return 0
+
+
+def _notes(remarks, file=None):
+    """Print each remark on the input as a `note:` line."""
+    for remark in remarks:
+        print(_("note: {remark}").format(remark=remark), file=file or sys.stdout)
+
+
+def _seed(args):
+    """The seed asked for, or a new random one."""
+    return args.seed if args.seed is not None else random.randrange(10**6)
+
+
+def _stem(prefix, primer, fallback):
+    """A file name stem from a primer: a MIDI file's name, a built-in primer's name, or `fallback`."""
+    name = Path(primer).stem if primer.lower().endswith((".mid", ".midi")) else primer
+    return prefix + (name if name.replace("_", "").replace("-", "").isalnum() else fallback)
+
+
+def _print_paths(paths):
     for kind, path in paths.items():
         print(f"{kind}: {path}")
-    return 0
 
 
 def _out_folder(out):
@@ -78,8 +94,7 @@ def _tokens(args):
     from artlab import env, music, tokens
     env.quiet_tensorflow()
     seq, remarks = music.primer(args.source)
-    for remark in remarks:
-        print(_("note: {remark}").format(remark=remark))
+    _notes(remarks)
     if args.scheme == "melody":
         events = tokens.melody_events(seq)
         print(" ".join(tokens.event_name(e) for e in events))
@@ -96,9 +111,8 @@ def _write(args):
     from artlab import env, writer
     env.quiet_tensorflow()
     chosen = writer.load(args.model)
-    for remark in chosen.remarks(args.prompt):
-        print(_("note: {remark}").format(remark=remark), file=sys.stderr)
-    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    _notes(chosen.remarks(args.prompt), file=sys.stderr)
+    seed = _seed(args)
     print(chosen.write(args.prompt, args.length, args.temperature, seed))
     return 0
 
@@ -108,8 +122,7 @@ def _train_writer(args):
     env.quiet_tensorflow()
     out = _out_folder(args.out)
     corpus, remarks = text.read(args.file)
-    for remark in remarks:
-        print(_("note: {remark}").format(remark=remark))
+    _notes(remarks)
     path = writer.train_on(corpus, args.minutes, out, stem=Path(args.file).stem + "-writer",
                            settings=dict(writer.WORKSHOP, cell=args.cell))
     print(_("saved: {path}").format(path=path))

@@ -163,10 +163,7 @@ class HarmonyModel:
     def generator(self):
         """Magenta's PolyphonyRNN generator on our graph, made once."""
         if self._generator is None:
-            from magenta.models.polyphony_rnn import polyphony_sequence_generator
-            self._generator = polyphony_sequence_generator.PolyphonyRnnSequenceGenerator(
-                model=_stepping_model_class()(self.config), details=self.config.details,
-                steps_per_quarter=self.config.steps_per_quarter, checkpoint=str(self.checkpoint))
+            self._generator = stepping_generator(self.config, self.checkpoint)
             with env.native_logs_hidden():
                 self._generator.initialize()
         return self._generator
@@ -178,12 +175,8 @@ class HarmonyModel:
         _check(1, temperature)
         if not melody.notes:
             raise ArtlabError(_("The melody has no notes: give one with at least one note."))
-        spq = self.config.steps_per_quarter
-        melody = _on_grid(melody, spq)
-        end = _step_end(melody, spq)
-        # Magenta writes the harmonized version after the melody, from one step after its end
-        begin = end + _step(melody, spq)
-        options = _options(end, begin + end, temperature, seed, condition=False, inject=True)
+        melody, options, begin, end = harmonize_request(melody, temperature, seed,
+                                                        self.config.steps_per_quarter)
         both = self._generate(melody, options)
         harmonized = _new_sequence(_qpm(melody), _metre(melody))
         harmonized.notes.extend(melody.notes)  # the melody exactly as given
@@ -231,13 +224,11 @@ class HarmonyModel:
     def next_event_probabilities(self, events, temperature=1.0):
         """The model's probability for each possible event after `events` (a
         PolyphonicSequence), one per class of `config.encoder_decoder`."""
-        session = self.generator()._model._session  # Magenta keeps its session private
-        graph = session.graph
+        from artlab.melody import graph_softmax
         with env.native_logs_hidden():
-            softmax = session.run(graph.get_collection("softmax")[0], {
-                graph.get_collection("inputs")[0]:
-                    self.config.encoder_decoder.get_inputs_batch([events], True),
-                graph.get_collection("temperature")[0]: temperature})
+            softmax = graph_softmax(self.generator(),
+                                    self.config.encoder_decoder.get_inputs_batch([events], True),
+                                    temperature)
         return softmax[0][-1]
 
     def close(self):
@@ -245,6 +236,27 @@ class HarmonyModel:
             self._generator.close()
             self._generator = None
         self._folder.cleanup()
+
+
+def stepping_generator(config, checkpoint):
+    """Magenta's PolyphonyRNN generator for `config` (its batch size, layers and events) on the
+    weights at `checkpoint`, with the course's step limit (MAX_EVENTS_PER_STEP); not initialized."""
+    from magenta.models.polyphony_rnn import polyphony_sequence_generator
+    return polyphony_sequence_generator.PolyphonyRnnSequenceGenerator(
+        model=_stepping_model_class()(config), details=config.details,
+        steps_per_quarter=config.steps_per_quarter, checkpoint=str(checkpoint))
+
+
+def harmonize_request(melody, temperature=1.0, seed=None, steps_per_quarter=STEPS_PER_QUARTER):
+    """What Magenta's generator is asked, to harmonize `melody`: the melody on the step grid,
+    the GeneratorOptions (the melody put in at each step, not conditioned on), where the
+    harmonized copy begins (seconds) and where the melody ends."""
+    melody = _on_grid(melody, steps_per_quarter)
+    end = _step_end(melody, steps_per_quarter)
+    # Magenta writes the harmonized version after the melody, from one step after its end
+    begin = end + _step(melody, steps_per_quarter)
+    options = _options(end, begin + end, temperature, seed, condition=False, inject=True)
+    return melody, options, begin, end
 
 
 def _qpm(seq):

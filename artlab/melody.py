@@ -188,10 +188,7 @@ class MelodyModel:
         shift = events.squash(self.config.min_note, self.config.max_note,
                               self.config.transpose_to_key)
         encoder = self.config.encoder_decoder
-        graph = generator._model._session.graph  # Magenta keeps its session private
-        softmax = generator._model._session.run(graph.get_collection("softmax")[0], {
-            graph.get_collection("inputs")[0]: encoder.get_inputs_batch([events], True),
-            graph.get_collection("temperature")[0]: temperature})
+        softmax = graph_softmax(generator, encoder.get_inputs_batch([events], True), temperature)
         melody_classes = self.config.max_note - self.config.min_note + 2
         labels = []
         for index in range(encoder.num_classes):
@@ -270,6 +267,16 @@ def _together_model_class():
 
         _TOGETHER.append(TogetherModel)
     return _TOGETHER[0]
+
+
+def graph_softmax(generator, inputs, temperature=1.0):
+    """A Magenta generator's odds for the next event after each step of `inputs` (a batch of
+    encoded event rows), read from its graph (Magenta keeps its session private)."""
+    session = generator._model._session
+    graph = session.graph
+    return session.run(graph.get_collection("softmax")[0], {
+        graph.get_collection("inputs")[0]: inputs,
+        graph.get_collection("temperature")[0]: temperature})
 
 
 def check_bars_and_temperature(bars, temperature, most_bars=MAX_BARS,

@@ -430,17 +430,19 @@ def learned_weights(model):
 
 def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=None):
     """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
-    learning_rate; optionally decay_to, clipnorm, carry, reset_share) until `minutes` have passed
-    or `steps`
-    batches (callbacks as in training_callbacks). Returns the number of batches trained."""
+    learning_rate; optionally decay_to, clipnorm, carry, reset_share, and ema: the momentum of a
+    running average of the weights that the model ends with) until `minutes` have passed or
+    `steps` batches (callbacks as in training_callbacks). Returns the number of batches trained."""
     import keras
     batch_size, length = settings["batch_size"], settings["length"]
     carry = settings.get("carry", False)
     if carry:  # a short text makes fewer streams: each needs a piece at least
         batch_size = max(1, min(batch_size, (len(ids) - 1) // length))
     trained = stateful_twin(model, batch_size) if carry else model
+    ema = settings.get("ema")  # a running average of the weights, which the writer ends with
     trained.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"],
-                                                    clipnorm=settings.get("clipnorm")),
+                                                    clipnorm=settings.get("clipnorm"),
+                                                    use_ema=bool(ema), ema_momentum=ema or 0.99),
                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     if carry:
         inputs, targets = carried_pieces(ids, length, batch_size)

@@ -36,6 +36,7 @@ from artlab import env  # noqa: E402
 
 env.quiet_tensorflow()
 from artlab import harmony, music  # noqa: E402
+from artlab.melody import graph_softmax  # noqa: E402
 
 MAJOR, MINOR = {0, 2, 4, 5, 7, 9, 11}, {0, 2, 3, 5, 7, 8, 9, 10, 11}  # minor: raised 6, 7 too
 NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
@@ -88,8 +89,7 @@ class WittenBell:
 def model_surprise(model, records):
     """Mean NLL per event of the model over every example (exact, one example at a time)."""
     tf = env.load_magenta()
-    session = model.generator()._model._session
-    graph = session.graph
+    generator = model.generator()
     nats, events = 0.0, 0
     for record in tf.io.tf_record_iterator(str(records)):
         example = tf.train.SequenceExample.FromString(record)
@@ -97,9 +97,7 @@ def model_surprise(model, records):
                            example.feature_lists.feature_list["inputs"].feature], np.float32)
         labels = [f.int64_list.value[0] for f in
                   example.feature_lists.feature_list["labels"].feature]
-        softmax = session.run(graph.get_collection("softmax")[0], {
-            graph.get_collection("inputs")[0]: inputs[None],
-            graph.get_collection("temperature")[0]: 1.0})[0]
+        softmax = graph_softmax(generator, inputs[None], 1.0)[0]
         nats -= float(np.log(softmax[np.arange(len(labels)), labels] + 1e-12).sum())
         events += len(labels)
     return nats / events, events
@@ -110,22 +108,14 @@ def stock_generator(model):
     size 64 in its graph), our layer sizes, the bundle's weights. With the course's step limit
     added (harmony.MAX_EVENTS_PER_STEP): without it Magenta's loop ran for over 10 minutes on
     8 bars of Twinkle here (2026-11-27) and was stopped, so the two differ in batch size only."""
-    from magenta.models.polyphony_rnn import polyphony_sequence_generator
-    config = harmony.polyphony_config(64, model.layers)
-    generator = polyphony_sequence_generator.PolyphonyRnnSequenceGenerator(
-        model=harmony._stepping_model_class()(config), details=config.details,
-        steps_per_quarter=config.steps_per_quarter, checkpoint=str(model.checkpoint))
+    generator = harmony.stepping_generator(harmony.polyphony_config(64, model.layers), model.checkpoint)
     generator.initialize()
     return generator
 
 
 def stock_harmonize(generator, melody, seed):
     """Magenta's harmonization request (condition_on_primer off, the primer injected)."""
-    spq = harmony.STEPS_PER_QUARTER
-    melody = harmony._on_grid(melody, spq)
-    end = harmony._step_end(melody, spq)
-    options = harmony._options(end, 2 * end + harmony._step(melody, spq), 1.0, seed,
-                               condition=False, inject=True)
+    melody, options, _, _ = harmony.harmonize_request(melody, 1.0, seed)
     return generator.generate(melody, options)
 
 

@@ -50,6 +50,11 @@ CANDIDATES["lstm384_carried_reset30_lr5e3"] = dict(CANDIDATES["lstm384_carried_r
 CANDIDATES["lstm2x256_carried_reset30_drop10"] = dict(CANDIDATES["lstm384_carried_reset30_drop10"],
                                                       units=256, layers=2)
 
+# Ending with a running average of the weights (Adam's use_ema), over about the last 200 or 500 steps.
+CANDIDATES.update({f"lstm384_carried_reset30_drop10_ema{round(momentum * 1000)}":
+                   dict(CANDIDATES["lstm384_carried_reset30_drop10"], ema=momentum)
+                   for momentum in (0.995, 0.998)})
+
 
 def writer_backend():
     import keras

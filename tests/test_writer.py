@@ -126,6 +126,19 @@ def test_a_korean_poem_trains_and_writes(tmp_path, encoding):
     assert writer.load(saved).chars.chars == chars.chars
 
 
+def test_a_writer_trained_with_ema_ends_with_the_running_average():
+    import keras
+    settings = {"batch_size": 4, "length": 10, "learning_rate": 0.01}
+    moved = {}
+    for ema in (None, 0.9999):  # an average this slow stays near the starting weights
+        keras.utils.set_random_seed(0)
+        model = writer.workshop_model(5, embedding=4, units=8)
+        start = model.get_weights()
+        assert writer.fit(model, np.arange(2001) % 5, dict(settings, ema=ema), steps=20) == 20
+        moved[ema] = max(np.abs(a - b).max() for a, b in zip(model.get_weights(), start))
+    assert moved[None] > 0.05 and moved[0.9999] < moved[None] / 20
+
+
 def test_the_time_budget_stops_training():
     model = writer.workshop_model(5, embedding=4, units=8)
     settings = {"batch_size": 4, "length": 10, "learning_rate": 0.001}
