@@ -305,7 +305,7 @@ def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1
     layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
     stack = [keras.Input(batch_shape=(batch_size, None), dtype="int32"),
              keras.layers.Embedding(vocabulary_size, embedding)]
-    for _ in range(layers):
+    for number in range(layers):
         stack.append(layer(units, return_sequences=True, stateful=batch_size is not None))
         if dropout:
             stack.append(keras.layers.Dropout(dropout))

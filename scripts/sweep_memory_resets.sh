@@ -10,6 +10,8 @@
 # Then the best recipe trained by JAX on the same CPU (the memory carried: see writer.stateful_twin):
 #   KERAS_BACKEND=jax scripts/sweep_memory_resets.sh lstm384_carried_reset30
 #   scripts/sweep_memory_resets.sh lstm384_carried_reset30_lr5e3
+# Fourth run (2026-11-27, sixth session): ending with a running average of the weights:
+#   scripts/sweep_memory_resets.sh lstm384_carried_reset30_drop10_ema995,lstm384_carried_reset30_drop10_ema998
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-lstm384_carried,lstm384_carried_reset03,lstm384_carried_reset15}"
