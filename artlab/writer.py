@@ -313,8 +313,8 @@ def writer_model(vocabulary_size, cell="lstm", units=512, embedding=64, layers=1
 
 
 def model_for(vocabulary_size, settings, embedding=64):
-    """The writer a recipe's `settings` describe (cell, units, layers, dropout; Keras' defaults
-    where one is missing: an LSTM of 512 cells, one layer, no dropout)."""
+    """The writer a recipe's `settings` describe (cell, units, layers, dropout; where one is
+    missing, writer_model's default: an LSTM of 512 cells, one layer, no dropout)."""
     return writer_model(vocabulary_size, settings.get("cell", "lstm"), settings.get("units", 512),
                         embedding, settings.get("layers", 1), dropout=settings.get("dropout", 0.0))
 

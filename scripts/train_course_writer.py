@@ -103,26 +103,28 @@ def main():
                 f"rate to {settings.get('decay_to')} times it over the {args.minutes:g} minutes",
                 "parameters": model.count_params(), "steps": steps,
                 "training_minutes": round(minutes, 1),
-                "train_loss_last_200_batches": round(sum(recent) / max(1, len(recent)), 4)}
+                "train_loss_last_200_batches": recent_loss()}
+
+    def recent_loss():
+        return round(sum(recent) / max(1, len(recent)), 4)
 
     def batch_done(step, loss):
         recent.append(loss)
         del recent[:-200]
 
-    def score(weights, minutes):
-        """Score a snapshot on the --pick-on works; remember the best."""
-        model.set_weights(weights)
+    def score(minutes):
+        """Score the model as it is now on the --pick-on works; remember the best."""
         loss = writer.average_loss(model, pick_ids, batch_size=512)
         if loss < best.get("loss", float("inf")):
-            best.update(loss=loss, weights=weights, minutes=minutes)
+            best.update(loss=loss, weights=writer.learned_weights(model), minutes=minutes)
         return loss
 
     def snapshot(seconds, weights):
-        mark = {"snapshot_after_minutes": round(seconds / 60, 1),
-                "train_loss_last_200_batches": about(None, 0)["train_loss_last_200_batches"]}
-        if args.pick_on:
-            mark["pick_on_loss"] = round(score(weights, seconds / 60), 4)
         model.set_weights(weights)
+        mark = {"snapshot_after_minutes": round(seconds / 60, 1),
+                "train_loss_last_200_batches": recent_loss()}
+        if args.pick_on:
+            mark["pick_on_loss"] = round(score(seconds / 60), 4)
         SNAPSHOTS.mkdir(exist_ok=True)
         writer.save(model, chars, SNAPSHOTS / f"{args.out.stem}_snapshot.zip", about(None, seconds / 60))
         print(json.dumps(mark), flush=True)
@@ -131,7 +133,7 @@ def main():
                        every=(args.snapshot_minutes * 60, snapshot))
     info = about(steps, (time.monotonic() - started) / 60)
     if args.pick_on:
-        final = score(writer.learned_weights(model), info["training_minutes"])
+        final = score(info["training_minutes"])
         model.set_weights(best["weights"])
         info["picked"] = {"on": list(args.pick_on), "characters": len(pick_ids),
                           "loss_at_the_end": round(final, 4), "best_loss": round(best["loss"], 4),
