@@ -6,7 +6,8 @@ batch and piece length, the learning rate, whether the rate falls (half cosine) 
 times its start at the end of the time budget, gradient clipping, and whether the memory is
 carried from one piece to the next (stateful training on consecutive pieces), and, when it is,
 the share of rows whose memory is emptied before each batch (`reset_share`): scoring starts each
-piece from an empty memory, which carried training alone rarely practises.
+piece from an empty memory, which carried training alone rarely practises; and how fast the
+embedding table learns (`embedding_rate`, see writer.adam).
 
 Run: python benchmarks/sweep_writer_recipes.py ../shared/data/tinyshakespeare.txt [--minutes 10]
      [--only name,name]       (KERAS_BACKEND=jax in front: the same candidates trained by JAX)
@@ -54,6 +55,11 @@ CANDIDATES["lstm2x256_carried_reset30_drop10"] = dict(CANDIDATES["lstm384_carrie
 CANDIDATES.update({f"lstm384_carried_reset30_drop10_ema{round(momentum * 1000)}":
                    dict(CANDIDATES["lstm384_carried_reset30_drop10"], ema=momentum)
                    for momentum in (0.995, 0.998)})
+
+# The embedding table's steps 20 times the others' (writer.adam): JAX, and TensorFlow too, learned
+# more per step so in a 600-step trial on this CPU.
+CANDIDATES.update({f"{name}_emb20": dict(CANDIDATES[name], embedding_rate=20.0)
+                   for name in ("lstm384_carried_reset30", "lstm384_carried_reset30_drop10")})
 
 
 def writer_backend():

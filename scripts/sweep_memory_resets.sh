@@ -12,6 +12,10 @@
 #   scripts/sweep_memory_resets.sh lstm384_carried_reset30_lr5e3
 # Fourth run (2026-11-27, sixth session): ending with a running average of the weights:
 #   scripts/sweep_memory_resets.sh lstm384_carried_reset30_drop10_ema995,lstm384_carried_reset30_drop10_ema998
+# Fifth run (2026-11-27, seventh session): the embedding table's steps 20 times the others'
+# (writer.adam; first tried for 600 steps: benchmarks/trial_embedding_rate.py), TensorFlow then JAX:
+#   scripts/sweep_memory_resets.sh lstm384_carried_reset30_drop10_emb20
+#   KERAS_BACKEND=jax scripts/sweep_memory_resets.sh lstm384_carried_reset30_drop10_emb20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-lstm384_carried,lstm384_carried_reset03,lstm384_carried_reset15}"

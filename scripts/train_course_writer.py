@@ -47,7 +47,7 @@ def works():
 
 
 RECIPE_OPTIONS = {"units": int, "layers": int, "dropout": float, "batch_size": int, "length": int,
-                  "learning_rate": float, "reset_share": float}
+                  "learning_rate": float, "reset_share": float, "embedding_rate": float}
 
 
 def machine():

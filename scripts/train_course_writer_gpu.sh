@@ -12,7 +12,8 @@ OUT="${OUT:-output/gpu_runs}"
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
   && export PYTHONPATH=/tmp/site || exit 1
 export KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE=false PYTHONUNBUFFERED=1
-train="python3 scripts/train_course_writer.py --batch-size 128 --length 100 --learning-rate 0.002 --pick-on as_you_like_it"
+# --embedding-rate 1: the recipe of that day (writer.WORKSHOP's embedding_rate of 20 came later).
+train="python3 scripts/train_course_writer.py --batch-size 128 --length 100 --learning-rate 0.002 --embedding-rate 1 --pick-on as_you_like_it"
 round1="$train --minutes 6 --snapshot-minutes 0.75 --dropout 0.3"
 round2="$train --minutes 4.5 --snapshot-minutes 0.5 --layers 2 --units 416"
 mkdir -p "$OUT"/{a,b,c,d}

@@ -139,6 +139,23 @@ def test_a_writer_trained_with_ema_ends_with_the_running_average():
     assert moved[None] > 0.05 and moved[0.9999] < moved[None] / 20
 
 
+def test_the_embedding_rate_scales_only_the_embedding_tables_steps():
+    import keras
+    settings = {"batch_size": 4, "length": 10, "learning_rate": 0.01}
+    moved = {}
+    for rate in (None, 0.0, 1.5, 3.0):
+        keras.utils.set_random_seed(0)
+        model = writer.workshop_model(5, embedding=4, units=8)
+        start = model.get_weights()
+        writer.fit(model, np.arange(2001) % 5, dict(settings, embedding_rate=rate), steps=1)
+        # Adam's first step moves a weight by about its rate (its sign times the rate)
+        moved[rate] = [np.abs(a - b).max() for a, b in zip(model.get_weights(), start)]
+    embedding, *others = zip(*moved.values())
+    assert embedding[1] == 0 and embedding[3] == pytest.approx(2 * embedding[2], rel=1e-3)
+    assert embedding[2] == pytest.approx(1.5 * 0.01, rel=0.01)  # one step a batch, on every backend
+    assert all(b == pytest.approx(a, rel=1e-5) for weight in others for b in weight[1:] for a in weight[:1])
+
+
 def test_the_time_budget_stops_training():
     model = writer.workshop_model(5, embedding=4, units=8)
     settings = {"batch_size": 4, "length": 10, "learning_rate": 0.001}
