@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("ARTLAB_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "artlab-browser-test"
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + [
-    "ko/02_melody_rnn.ipynb", "ko/04_four_voices.ipynb",
-    "ko/05_painting_with_networks.ipynb"]  # the Korean edition, in Korean
+NOTEBOOKS = [str(p.relative_to(ROOT / "notebooks"))  # ko/: the Korean edition, in Korean
+             for folder in ("", "ko") for p in sorted((ROOT / "notebooks" / folder).glob("[0-9][0-9]_*.ipynb"))]
 MAGIC = {".mid": b"MThd", ".wav": b"RIFF", ".png": b"\x89PNG", ".zip": b"PK\x03\x04", ".gif": b"GIF8"}
 PROBLEM = re.compile(r"Traceback|\b[A-Z]\w*Error\b|⚠")
 
