@@ -453,9 +453,10 @@ def adam(learning_rate, embedding_rate=None, **options):
 
 def fit(model, ids, settings, minutes=None, on_batch=None, steps=None, every=None):
     """Compile and train `model` on a row of character ids with `settings` (batch_size, length,
-    learning_rate; optionally decay_to, clipnorm, carry, reset_share, embedding_rate (see adam), and
-    ema: the momentum of a running average of the weights that the model ends with) until `minutes` have passed or
-    `steps` batches (callbacks as in training_callbacks). Returns the number of batches trained."""
+    learning_rate; optionally decay_to, clipnorm, carry, reset_share, embedding_rate (see adam),
+    and ema: the momentum of a running average of the weights that the model ends with) until
+    `minutes` have passed or `steps` batches (callbacks as in training_callbacks). Returns the
+    number of batches trained."""
     import keras
     batch_size, length = settings["batch_size"], settings["length"]
     carry = settings.get("carry", False)

@@ -153,7 +153,7 @@ def test_the_embedding_rate_scales_only_the_embedding_tables_steps():
     embedding, *others = zip(*moved.values())
     assert embedding[1] == 0 and embedding[3] == pytest.approx(2 * embedding[2], rel=1e-3)
     assert embedding[2] == pytest.approx(1.5 * 0.01, rel=0.01)  # one step a batch, on every backend
-    assert all(b == pytest.approx(a, rel=1e-5) for weight in others for b in weight[1:] for a in weight[:1])
+    assert all(change == pytest.approx(weight[0], rel=1e-5) for weight in others for change in weight[1:])
 
 
 def test_the_time_budget_stops_training():
