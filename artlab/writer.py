@@ -431,9 +431,10 @@ def learned_weights(model):
 
 
 def adam(learning_rate, embedding_rate=None, **options):
-    """Keras' Adam. With `embedding_rate`, the embedding table's steps are that many times the
-    others', and the same on every backend (TensorFlow hands Adam the table's gradient row by row,
-    so a character seen n times in a batch gets n steps; here it gets one, as under JAX)."""
+    """Keras' Adam; with `embedding_rate`, the character table (the embedding) moves that many
+    times as far at each step as the rest of the model, the same on every backend (TensorFlow
+    hands Adam the table's gradient row by row, so a character seen n times in a batch would move
+    n times; here it moves once, as under JAX)."""
     import keras
     if embedding_rate is None:
         return keras.optimizers.Adam(learning_rate, **options)

@@ -13,12 +13,12 @@ too: notebook 03 fine-tunes on them when the artist gives no text of their own. 
 Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R ...]
 [--pick-on WORK ...] [--out PATH]; every recipe setting can be changed (see --help).
 KERAS_BACKEND=jax in front trains it with JAX, the only way on a GPU machine without TensorFlow.
-On a 2-core CPU a JAX step took 0.16 s against TensorFlow's 0.25 s, but each step learned less:
-the two give the same gradients, yet TensorFlow's Adam moves the embedding much further per step
-(its gradient arrives as rows, one per character in the batch; after 2 steps the embedding had
-moved 0.165 under TensorFlow against 0.008 under JAX). The recipe was tuned under TensorFlow; in
-10 minutes on tinyshakespeare JAX reached 1.539 nats/char after 3,688 steps, TensorFlow 1.507 after
-2,206 (benchmarks/results/sweep_writer_recipes.jsonl).
+Plain Keras Adam moves the embedding much further per step under TensorFlow than under JAX (its
+gradient arrives as rows, one per character in the batch): in 10 minutes on tinyshakespeare JAX
+reached 1.539 nats/char, TensorFlow 1.507. The workshop recipe's embedding_rate (writer.adam)
+moves it the same way on both, 20 times as far as the rest: TensorFlow 1.482 after 2,621 steps,
+JAX 1.493 after 3,555 (benchmarks/results/sweep_writer_recipes.jsonl). The course writer of
+2026-11-27 was trained before that (--embedding-rate 1 gives its recipe under JAX).
 The workshop recipe's learning rate falls over the whole --minutes. A snapshot of the weights is
 saved to output/ every --snapshot-minutes, so an interrupted run still leaves a usable writer.
 """
