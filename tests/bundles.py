@@ -2,6 +2,24 @@
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
+
+def same_every_time(tf, session):
+    """Give every weight values drawn from a seeded NumPy generator, by name: TensorFlow's seeded
+    initializers gave some kernels other values in each new process (tests flickered)."""
+    draw = np.random.default_rng(0)
+    for variable in sorted(tf.global_variables(), key=lambda v: v.op.name):
+        if not variable.dtype.base_dtype.is_floating:
+            continue
+        shape = variable.shape.as_list()
+        if "bias" in variable.op.name:
+            value = np.zeros(shape)
+        else:  # Glorot's uniform range
+            reach = np.sqrt(6.0 / (sum(shape[-2:]) if len(shape) > 1 else 2 * shape[0]))
+            value = draw.uniform(-reach, reach, shape)
+        variable.load(value.astype(variable.dtype.base_dtype.as_numpy_dtype), session)
+
 
 def untrained_checkpoint(config, write):
     """Random weights for Magenta's generating graph of `config`, saved to a checkpoint that
@@ -16,6 +34,7 @@ def untrained_checkpoint(config, write):
             events_rnn_graph.get_build_graph_fn("generate", config)()
             with tf.Session() as session:
                 session.run(tf.global_variables_initializer())
+                same_every_time(tf, session)
                 tf.train.Saver().save(session, checkpoint)
         return write(checkpoint)
 

@@ -192,3 +192,29 @@ def test_variations_from_a_bundles_own_graph_are_as_many_as_asked(tmp_path):
     songs = model.variations(primer, 3, bars=1, temperature=1.5, seed=2)
     assert len(songs) == 3 and model.graph_source[("together", 3)] == "bundle"
     assert all(len(new_notes(song, primer, bars=1)) > 0 for song in songs)
+
+
+WEIGHTS_OF_A_TINY_BUNDLE = """
+import sys
+import numpy as np
+from bundles import make_tiny_bundle
+from artlab import env, melody
+checkpoint = str(melody.load(make_tiny_bundle(sys.argv[1])).checkpoint)
+tf = env.load_magenta()
+for name, _ in sorted(tf.train.list_variables(checkpoint)):
+    print(name, float(np.abs(tf.train.load_variable(checkpoint, name)).sum()))
+"""
+
+
+def test_the_tiny_bundle_has_the_same_weights_in_every_process(tmp_path):
+    """Tests that read what an untrained model writes need the same model each run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    tests = str(Path(__file__).parent)
+    sums = [subprocess.run([sys.executable, "-c", WEIGHTS_OF_A_TINY_BUNDLE, str(tmp_path / f"{n}.mag")],
+                           capture_output=True, text=True, check=True, cwd=tests,
+                           env=dict(os.environ, PYTHONHASHSEED=str(n), PYTHONPATH=tests)).stdout
+            for n in (1, 2)]
+    assert sums[0].count("\n") > 5 and sums[0] == sums[1]
