@@ -11,7 +11,7 @@ too: notebook 03 fine-tunes on them when the artist gives no text of their own. 
 "HAMLET:" (the layout of TensorFlow's tinyshakespeare, so prompts like "ROMEO:" read the same).
 
 Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R ...]
-[--pick-on WORK ...] [--out PATH]; every recipe setting can be changed (see --help).
+[--pick-on WORK ...] [--start-from WRITER_ZIP] [--out PATH]; every recipe setting can be changed (see --help).
 KERAS_BACKEND=jax in front trains it with JAX, the only way on a GPU machine without TensorFlow.
 Plain Keras Adam moves the embedding much further per step under TensorFlow than under JAX (its
 gradient arrives as rows, one per character in the batch): in 10 minutes on tinyshakespeare JAX
@@ -75,6 +75,10 @@ def main():
     parser.add_argument("--pick-on", nargs="+", default=[], metavar="WORK",
                         help="works also kept out of training: at each snapshot the writer is "
                              "scored on them, and the best snapshot is the one kept (early stopping)")
+    parser.add_argument("--start-from", type=Path, metavar="WRITER_ZIP",
+                        help="go on training this writer (same characters; give its units, layers) "
+                             "instead of starting from random weights; it is scored first, so it "
+                             "is kept if no snapshot beats it")
     parser.add_argument("--out", type=Path, default=OUT, help=f"default: {OUT.relative_to(ROOT)}")
     args = parser.parse_args()
     env.quiet_tensorflow()
@@ -95,10 +99,19 @@ def main():
     settings = dict(writer.WORKSHOP, **changed)
     keras.utils.set_random_seed(0)
     model = writer.model_for(len(chars), settings)
+    if args.start_from:
+        earlier = writer.load(args.start_from)
+        if earlier.chars.chars != chars.chars:
+            parser.error(f"{args.start_from} knows other characters than this corpus")
+        try:
+            model.set_weights(earlier.model.get_weights())
+        except ValueError as error:
+            parser.error(f"{args.start_from} is another shape than these settings: {error}")
     recent, started, best = [], time.monotonic(), {}
 
     def about(steps, minutes):
-        return {"recipe": "workshop (artlab.writer.WORKSHOP)" + (f", with {changed}" if changed else ""),
+        return {"recipe": "workshop (artlab.writer.WORKSHOP)" + (f", with {changed}" if changed else "")
+                + (f", going on from {args.start_from.name}" if args.start_from else ""),
                 "settings": settings, "learning_rate_schedule": "half cosine from the recipe's "
                 f"rate to {settings.get('decay_to')} times it over the {args.minutes:g} minutes",
                 "parameters": model.count_params(), "steps": steps,
@@ -129,6 +142,8 @@ def main():
         writer.save(model, chars, SNAPSHOTS / f"{args.out.stem}_snapshot.zip", about(None, seconds / 60))
         print(json.dumps(mark), flush=True)
 
+    if args.start_from and args.pick_on:
+        print(json.dumps({"snapshot_after_minutes": 0, "pick_on_loss": round(score(0.0), 4)}), flush=True)
     steps = writer.fit(model, train_ids, settings, args.minutes, on_batch=batch_done,
                        every=(args.snapshot_minutes * 60, snapshot))
     info = about(steps, (time.monotonic() - started) / 60)
