@@ -50,6 +50,39 @@ def test_pick_on_keeps_the_best_snapshot_not_the_last(tmp_path, monkeypatch):
     assert (tmp_path / "snapshots" / "tiny_snapshot.zip").is_file()
 
 
+def test_start_from_goes_on_from_a_writer_and_keeps_it_if_no_snapshot_beats_it(tmp_path, monkeypatch):
+    import numpy as np
+    tiny = ["--units", "8", "--batch-size", "8", "--pick-on", "comedy_of_errors"]
+    monkeypatch.setattr(train_course_writer, "SNAPSHOTS", tmp_path / "snapshots")
+    monkeypatch.setattr(train_course_writer.writer, "fit",  # weights unlike a fresh model's
+                        lambda model, *a, **k: model.set_weights([w + 0.25 for w in model.get_weights()]))
+    monkeypatch.setattr(sys, "argv", ["train_course_writer.py", *tiny, "--out", str(tmp_path / "first.zip")])
+    train_course_writer.main()
+    first = writer.load(tmp_path / "first.zip").model.get_weights()
+    started_with = []
+
+    def one_worse_snapshot(model, ids, settings, minutes, on_batch=None, every=None):
+        started_with.extend(np.copy(w) for w in model.get_weights())
+        worse = [w + 0.5 for w in started_with]
+        every[1](60.0, worse)
+        model.set_weights(worse)
+        return 1
+
+    monkeypatch.setattr(train_course_writer.writer, "fit", one_worse_snapshot)
+    monkeypatch.setattr(sys, "argv", ["train_course_writer.py", *tiny, "--start-from",
+                                      str(tmp_path / "first.zip"), "--out", str(tmp_path / "on.zip")])
+    train_course_writer.main()
+    assert all(np.array_equal(a, b) for a, b in zip(started_with, first)) and len(started_with) == len(first)
+    info = json.loads((tmp_path / "on.zip").with_suffix(".json").read_text())
+    assert info["picked"]["best_after_minutes"] == 0.0 and "going on from first.zip" in info["recipe"]
+    kept = writer.load(tmp_path / "on.zip").model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(kept, first))
+    monkeypatch.setattr(sys, "argv", ["train_course_writer.py", "--units", "16", "--start-from",
+                                      str(tmp_path / "first.zip"), "--out", str(tmp_path / "no.zip")])
+    with pytest.raises(SystemExit):  # another shape: a sentence, not a traceback
+        train_course_writer.main()
+
+
 def test_pick_on_refuses_the_held_out_plays(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["train_course_writer.py", "--pick-on", "tempest"])
     with pytest.raises(SystemExit):
