@@ -87,3 +87,26 @@ def test_pick_on_refuses_the_held_out_plays(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["train_course_writer.py", "--pick-on", "tempest"])
     with pytest.raises(SystemExit):
         train_course_writer.main()
+
+
+def test_score_course_writers_averages_the_weights_of_writers(tmp_path, monkeypatch, capsys):
+    import numpy as np
+    import score_course_writers
+    monkeypatch.setattr(train_course_writer, "SNAPSHOTS", tmp_path / "snapshots")
+    monkeypatch.setattr(train_course_writer.writer, "fit", lambda model, *a, **k: 0)
+    monkeypatch.setattr(sys, "argv", ["train_course_writer.py", "--units", "8", "--batch-size", "8",
+                                      "--out", str(tmp_path / "a.zip")])
+    train_course_writer.main()
+    a = writer.load(tmp_path / "a.zip")
+    writer.save(a.model.__class__.from_config(a.model.get_config()), a.chars, tmp_path / "b.zip")
+    b = writer.load(tmp_path / "b.zip")
+    b.model.set_weights([w + 1.0 for w in a.model.get_weights()])
+    writer.save(b.model, b.chars, tmp_path / "b.zip")
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["score_course_writers.py", str(tmp_path / "a.zip"), str(tmp_path / "b.zip"),
+                                      "--average", "--out", str(tmp_path / "mean.zip")])
+    score_course_writers.main()
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["held_out"] > 0 and line["as_you_like_it"] > 0
+    mean = writer.load(tmp_path / "mean.zip").model.get_weights()
+    assert all(np.allclose(m, w + 0.5) for m, w in zip(mean, a.model.get_weights()))
