@@ -11,7 +11,8 @@ too: notebook 03 fine-tunes on them when the artist gives no text of their own. 
 "HAMLET:" (the layout of TensorFlow's tinyshakespeare, so prompts like "ROMEO:" read the same).
 
 Run: python scripts/train_course_writer.py [--minutes 35] [--units N --layers N --dropout R ...]
-[--pick-on WORK ...] [--start-from WRITER_ZIP] [--out PATH]; every recipe setting can be changed (see --help).
+[--pick-on WORK ...] [--start-from WRITER_ZIP] [--out PATH]; every recipe setting can be changed
+(see --help).
 KERAS_BACKEND=jax in front trains it with JAX, the only way on a GPU machine without TensorFlow.
 Plain Keras Adam moves the embedding much further per step under TensorFlow than under JAX (its
 gradient arrives as rows, one per character in the batch): in 10 minutes on tinyshakespeare JAX
