@@ -27,8 +27,8 @@ def main():
     parts = course.works()
     loaded = [writer.load(path) for path in args.writers]
     chars = loaded[0].chars
-    pick = chars.ids(parts["as_you_like_it"])[0]
-    held_out = chars.ids("\n\n\n".join(parts[name] for name in course.HELD_OUT))[0]
+    pick = chars.ids(course.joined(parts, ["as_you_like_it"]))[0]
+    held_out = chars.ids(course.joined(parts, course.HELD_OUT))[0]
 
     def scores(model):
         return {"as_you_like_it": round(writer.average_loss(model, pick, batch_size=512), 4),

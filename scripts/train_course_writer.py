@@ -47,6 +47,11 @@ def works():
     return {name: SPEAKER.sub(r"\1:", t) for name, t in text.shakespeare_works().items()}
 
 
+def joined(parts, names):
+    """The works `names` of `parts` as one text, as training and scoring read them."""
+    return "\n\n\n".join(parts[name] for name in names)
+
+
 RECIPE_OPTIONS = {"units": int, "layers": int, "dropout": float, "batch_size": int, "length": int,
                   "learning_rate": float, "reset_share": float, "embedding_rate": float}
 
@@ -89,9 +94,9 @@ def main():
     if unknown or set(args.pick_on) & set(HELD_OUT + LEFT_OUT):
         parser.error(f"--pick-on takes works other than {HELD_OUT + LEFT_OUT}, from: {sorted(parts)}")
     kept_out = HELD_OUT + LEFT_OUT + tuple(args.pick_on)
-    train_text = "\n\n\n".join(t for name, t in parts.items() if name not in kept_out)
-    val_text = "\n\n\n".join(parts[name] for name in HELD_OUT)
-    pick_text = "\n\n\n".join(parts[name] for name in args.pick_on)
+    train_text = joined(parts, [name for name in parts if name not in kept_out])
+    val_text = joined(parts, HELD_OUT)
+    pick_text = joined(parts, args.pick_on)
     chars = writer.Characters.of("".join(parts[name] for name in parts if name not in LEFT_OUT))
     train_ids, _ = chars.ids(train_text)
     val_ids, _ = chars.ids(val_text)
